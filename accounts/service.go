@@ -237,4 +237,3 @@ func uniqueRoles(in []market.Role) []market.Role {
 	}
 	return out
 }
-

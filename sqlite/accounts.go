@@ -123,4 +123,3 @@ func splitRoles(s string) []market.Role {
 	}
 	return out
 }
-
