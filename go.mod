@@ -1,6 +1,11 @@
 module github.com/ocopmarket/market
 
-go 1.24
+go 1.24.0
+
+require (
+	golang.org/x/crypto v0.41.0
+	modernc.org/sqlite v1.40.0
+)
 
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.4.5 // indirect
@@ -57,7 +62,6 @@ require (
 	github.com/stripe/stripe-go/v76 v76.25.0 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect
 	go.mongodb.org/mongo-driver v1.17.9 // indirect
-	golang.org/x/crypto v0.41.0 // indirect
 	golang.org/x/exp v0.0.0-20250620022241-b7579e27df2b // indirect
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/sys v0.36.0 // indirect
@@ -68,5 +72,4 @@ require (
 	modernc.org/libc v1.66.10 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.11.0 // indirect
-	modernc.org/sqlite v1.40.0 // indirect
 )
