@@ -138,7 +138,6 @@ func Process(r io.Reader, opts Options) (Result, error) {
 	// the other way round, for a fraction of the work.
 	dw, dh := fit(cfg.Width, cfg.Height, opts.DisplayMax)
 	display := orient(resize(src, dw, dh), orientation)
-	src = nil // let the full-size image go before encoding
 
 	res := Result{Format: format}
 	res.DisplayWidth, res.DisplayHeight = display.Bounds().Dx(), display.Bounds().Dy()
