@@ -32,5 +32,16 @@ func addRoutes(r *mux.Router, s *Server) {
 
 	// Uptake.
 
-	// Web pages.
+	// Web pages. They call the same services as the JSON API, never the
+	// API over HTTP; unsafe methods pass the CSRF check of webSession.
+	page, form := []string{http.MethodGet, http.MethodHead}, []string{http.MethodPost}
+	r.PathPrefix("/static/").Handler(s.handleStatic()).Methods(page...)
+	r.Handle("/lang/{lang}", s.handleLanguage()).Methods(page...)
+	r.Handle("/", s.handleHome()).Methods(page...)
+	r.Handle("/signin", s.handleSignInPage()).Methods(page...)
+	r.Handle("/signin", s.handleSignIn()).Methods(form...)
+	r.Handle("/signup", s.handleSignUpPage()).Methods(page...)
+	r.Handle("/signup", s.handleSignUp()).Methods(form...)
+	r.Handle("/signout", s.handleSignOut()).Methods(form...)
+	r.Handle("/account", s.handleAccountPage()).Methods(page...)
 }

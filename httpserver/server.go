@@ -67,6 +67,7 @@ type Server struct {
 	metrics *metrics
 	limits  *limits
 	handler http.Handler
+	web     *webUI
 }
 
 // New builds the handler. It fails when the OpenAPI document does not load.
@@ -95,11 +96,14 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 		metrics: newMetrics(reg),
 		limits:  newLimits(cfg.RateLimits),
 	}
+	if s.web, err = newWebUI(cfg); err != nil {
+		return nil, err
+	}
 	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 	s.router.Use(s.observe)
 	addRoutes(s.router, s)
-	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.router)))))
+	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.webSession(s.router))))))
 	return s, nil
 }
 
