@@ -217,6 +217,7 @@ func (w *webUI) funcs(lang string) template.FuncMap {
 		"stars":    func(n int) string { return strings.Repeat("★", max(0, min(n, 5))) },
 		"pct":      func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
 		"add":      func(a, b int) int { return a + b },
+		"div":      func(a, b int) int { return a / max(b, 1) },
 		"seq": func(n int) []int {
 			s := make([]int, max(n, 0))
 			for i := range s {

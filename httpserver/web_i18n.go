@@ -69,6 +69,8 @@ func webMessages() map[string]market.Text {
 		"error.back":     market.T("Quay lại", "Go back"),
 		"error.notfound": market.T("Không tìm thấy trang", "Page not found"),
 
+		"chart.empty": market.T("Chưa có số liệu trong kỳ này", "No figures for this period yet"),
+
 		// Home.
 		"home.title":           market.T("Chợ OCOP — đặc sản miền Tây", "Chợ OCOP — Mekong Delta specialities"),
 		"home.hero":            market.T("Đặc sản miền Tây, từ tay người làm ra", "Mekong Delta specialities, from the hands that make them"),

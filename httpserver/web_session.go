@@ -55,13 +55,19 @@ func isWebPath(p string) bool {
 	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
 }
 
+// isAssetPath tells files (styles, photos, QR images) from pages: they
+// need neither the session nor a CSRF token.
+func isAssetPath(p string) bool {
+	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || strings.HasSuffix(p, ".png")
+}
+
 // webSession runs after bearer authentication, for the pages only: it
 // resolves the session cookie to the actor exactly as a bearer token
 // would be, gives the browser a CSRF token, refuses unsafe requests
 // without the matching token, and hands over the one-time notice.
 func (s *Server) webSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isWebPath(r.URL.Path) || strings.HasPrefix(r.URL.Path, "/static/") {
+		if !isWebPath(r.URL.Path) || isAssetPath(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -448,7 +448,8 @@ func TestWebPagesGolden(t *testing.T) {
 			if rec.Code != http.StatusOK {
 				t.Fatalf("render: %d %s", rec.Code, rec.Body)
 			}
-			got := rec.Body.Bytes()
+			// Asset versions change with every edit of the CSS or JS.
+			got := assetVersionRE.ReplaceAll(rec.Body.Bytes(), []byte("?v=VERSION"))
 			path := filepath.Join("testdata", "web", c.file+".html")
 			if updateGolden() {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -474,6 +475,8 @@ func TestWebPagesGolden(t *testing.T) {
 	}
 }
 
+var assetVersionRE = regexp.MustCompile(`\?v=[0-9a-f]{12}`)
+
 // firstDiff shows the first line where two texts part.
 func firstDiff(want, got string) string {
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
@@ -496,5 +499,74 @@ func samplePicks() []productCard {
 	return []productCard{
 		{ID: "p1", Name: "Hoa súng Lê Sánh", Price: 25000, Unit: "bó", Stars: 4, Place: "Thạnh Xuân, Cần Thơ", InStock: true, Thumb: "/media/p1/thumb.jpg"},
 		{ID: "p2", Name: "Mật ong rừng U Minh", Price: 180000, Unit: "chai", Place: "U Minh, Cà Mau", InStock: false},
+	}
+}
+
+func TestBarChart(t *testing.T) {
+	pts := []chartPoint{{Label: "07/2025", Value: 0}, {Label: "08/2025", Value: 50}, {Label: "09/2025", Value: 200}}
+	c := barChart("Đơn hàng", pts)
+	if c.Empty || len(c.Bars) != 3 {
+		t.Fatalf("chart %+v", c)
+	}
+	plot := chartH - chartTop - chartBottom
+	if got := c.Bars[2].H; got != plot {
+		t.Errorf("tallest bar is %d high, want the full %d", got, plot)
+	}
+	if got := c.Bars[1].H; got != plot/4 {
+		t.Errorf("a quarter of the top is %d high, want %d", got, plot/4)
+	}
+	if c.Bars[0].H != 0 || c.Bars[0].ShowValue {
+		t.Errorf("zero bar %+v: want no height and no value", c.Bars[0])
+	}
+	for _, b := range c.Bars {
+		if b.Y+b.H != c.BaseY || b.X < 0 || b.X+b.W > chartW {
+			t.Errorf("bar %+v is off the plot", b)
+		}
+	}
+
+	// Thirty-one days: labels thin out so that they do not overlap.
+	var days []chartPoint
+	for i := 1; i <= 31; i++ {
+		days = append(days, chartPoint{Label: strconv.Itoa(i), Value: int64(i % 7)})
+	}
+	c = barChart("Ngày", days)
+	shown := 0
+	lastX := -100
+	for _, b := range c.Bars {
+		if b.ShowLabel {
+			shown++
+			if b.LabelX-lastX < 30 && b.Label != "31" {
+				t.Errorf("labels %d px apart at %s", b.LabelX-lastX, b.Label)
+			}
+			lastX = b.LabelX
+		}
+	}
+	if shown < 5 || shown > 12 {
+		t.Errorf("%d day labels shown, want a readable handful", shown)
+	}
+	if e := barChart("x", []chartPoint{{Label: "a"}}); !e.Empty {
+		t.Error("an all-zero chart is not marked empty")
+	}
+}
+
+func TestShortVND(t *testing.T) {
+	cases := []struct {
+		v      market.VND
+		vi, en string
+	}{
+		{0, "0", "0"},
+		{950, "950", "950"},
+		{85_000, "85k", "85k"},
+		{1_250_000, "1,3 tr", "1.3M"},
+		{12_000_000, "12 tr", "12M"},
+		{2_100_000_000, "2,1 tỷ", "2.1B"},
+	}
+	for _, c := range cases {
+		if got := shortVND(c.v, "vi"); got != c.vi {
+			t.Errorf("shortVND(%d, vi) = %q, want %q", c.v, got, c.vi)
+		}
+		if got := shortVND(c.v, "en"); got != c.en {
+			t.Errorf("shortVND(%d, en) = %q, want %q", c.v, got, c.en)
+		}
 	}
 }
