@@ -57,7 +57,12 @@ type staticFile struct {
 
 // webPageNames are the pages; each has its template file NAME.html
 // defining "content" (and optionally "head").
-var webPageNames = []string{"home", "signin", "signup", "account", "error"}
+var webPageNames = []string{
+	"home", "signin", "signup", "account", "error",
+	"search", "product", "shop", "cart", "checkout", "confirmation", "lookup",
+	"seller_register", "seller_home", "seller_product", "seller_orders", "poster",
+	"official_home", "official_queue",
+}
 
 // sharedTemplates are parsed into every page: the layout and the partials.
 var sharedTemplates = []string{"layout.html", "partials.html"}

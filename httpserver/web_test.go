@@ -433,6 +433,7 @@ func TestWebPagesGolden(t *testing.T) {
 		{file: "account.seller", page: "account", lang: "vi", data: accountPage{Name: "Út Hoa", Phone: "0912 345 678", Since: since}, edit: func(p *page) { p.Actor = seller; p.CartCount = 2 }},
 		{file: "error.notfound", page: "error", lang: "en", data: errorPage{Code: market.NotFound, Message: "The product was not found.", RequestID: "req-123"}},
 	}
+	cases = append(cases, pageFixtures(srv)...)
 
 	covered := map[string]bool{}
 	for _, c := range cases {
