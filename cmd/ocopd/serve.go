@@ -83,13 +83,20 @@ type app struct {
 	logger   *slog.Logger
 	stores   *stores
 	accounts *accounts.Service
-	handler  http.Handler
-	holder   string // this instance's name in leases
+	// Sellers, regions, categories and products.
+	market  *marketServices
+	handler http.Handler
+	holder  string // this instance's name in leases
 }
 
 func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, logger: logger, stores: st, holder: market.NewID()}
 	a.accounts = accounts.NewService(st.accounts, accounts.Options{})
+	ms, err := newMarketServices(cfg, st, a.accounts, market.SystemClock{})
+	if err != nil {
+		return nil, err
+	}
+	a.market = ms
 
 	h, err := httpserver.New(logger, httpserver.Config{
 		BaseURL:    cfg.BaseURL,
@@ -98,6 +105,10 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		TrustProxy: cfg.TrustProxy,
 	}, httpserver.Deps{
 		Accounts: a.accounts,
+		Regions:  ms.regions,
+		Sellers:  ms.sellers,
+		Catalog:  ms.catalog,
+		Blobs:    ms.blobs,
 		Ready: []httpserver.ReadyCheck{
 			{Name: "store", Check: st.ping},
 		},
@@ -117,6 +128,10 @@ func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
 		if n > 0 {
 			a.logger.Info("purged expired sessions", "count", n)
 		}
+		return err
+	})
+	a.every(ctx, wg, "ocop-expiry", time.Hour, func(ctx context.Context) error {
+		_, err := a.stores.catalog.MarkExpiredCertificatesDirty(ctx, time.Now().UTC())
 		return err
 	})
 }
