@@ -344,8 +344,9 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	return p
 }
 
-// formError fills the page with the messages of err for the form.
-func (p *page) formError(err error) {
+// formError fills the page with the messages of err for the form. rename
+// maps the service's field names to the form's, where they differ.
+func (p *page) formError(err error, rename ...map[string]string) {
 	var e *market.Error
 	if !errors.As(err, &e) {
 		return
@@ -354,6 +355,11 @@ func (p *page) formError(err error) {
 	if len(e.Fields) > 0 {
 		p.Errors = map[string]string{}
 		for k, v := range e.Fields {
+			for _, m := range rename {
+				if to, ok := m[k]; ok {
+					k = to
+				}
+			}
 			p.Errors[k] = v.In(p.Lang)
 		}
 	}

@@ -55,10 +55,11 @@ func isWebPath(p string) bool {
 	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
 }
 
-// isAssetPath tells files (styles, photos, QR images) from pages: they
-// need neither the session nor a CSRF token.
+// isAssetPath tells files (styles, photos) from pages: they need neither
+// the session nor a CSRF token. QR images do need the session, so that a
+// seller can print the QR of a shop that is not yet public.
 func isAssetPath(p string) bool {
-	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/") || strings.HasSuffix(p, ".png")
+	return strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/media/")
 }
 
 // webSession runs after bearer authentication, for the pages only: it
