@@ -105,7 +105,11 @@ func (s *Server) webSession(next http.Handler) http.Handler {
 			}
 		}
 
-		if c, err := r.Cookie(flashCookie); err == nil && r.Method == http.MethodGet {
+		// The notice is for the page a person sees: a script fetching a
+		// page (the photo uploader follows the redirect, then navigates
+		// there) must not use it up.
+		mode := r.Header.Get("Sec-Fetch-Mode")
+		if c, err := r.Cookie(flashCookie); err == nil && r.Method == http.MethodGet && (mode == "" || mode == "navigate") {
 			if _, ok := s.web.messages[c.Value]; ok {
 				ctx = context.WithValue(ctx, keyFlash, c.Value)
 			}

@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -313,4 +317,133 @@ func TestBrowserSignUp(t *testing.T) {
 	}
 	b.open("/")
 	b.sees("Categories", "Tiếng Việt")
+}
+
+// createAccount makes an account with `ocopd accounts create` before the
+// server starts, as an operator would.
+func createAccount(t *testing.T, env map[string]string, role, phone, name, region string) {
+	t.Helper()
+	args := []string{"accounts", "create", "--role", role, "--phone", phone, "--name", name, "--password-stdin"}
+	if region != "" {
+		args = append(args, "--region", region)
+	}
+	getenv := func(k string) string { return env[k] }
+	if err := run(context.Background(), args, getenv, strings.NewReader("officials-pass\n"), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// phonePhoto writes a 1600×1200 JPEG like one from a phone camera.
+func phonePhoto(t *testing.T) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+	for y := 0; y < 1200; y++ {
+		for x := 0; x < 1600; x++ {
+			img.Set(x, y, color.RGBA{R: uint8(200 + x%56), G: uint8(80 + y%120), B: uint8(120 + (x+y)%100), A: 255})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "hoa-sung.jpg")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestBrowserSellerAndOfficial: a grower signs up, opens a shop, lists a
+// product with a photo from the phone and corrects its stock; the commune
+// official verifies the shop; then any buyer sees the product for sale.
+func TestBrowserSellerAndOfficial(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"OCOP_DATA_DIR": dir, "OCOP_SQLITE_SYNCHRONOUS": "NORMAL", "OCOP_RATE_LIMITS": "off"}
+	createAccount(t, env, "official", "0900000002", "Cán bộ Lan", "can-tho")
+	srv := startServer(t, env)
+	b := newTab(t, srv.URL)
+
+	// The grower signs up from "Bán hàng cùng Chợ OCOP" and opens a shop.
+	b.open("/seller")
+	if loc := b.location(); !strings.HasPrefix(loc, "/signin") {
+		t.Fatalf("/seller without an account went to %q, want the sign-in page", loc)
+	}
+	b.open("/signup?next=/seller/register")
+	b.fill("#f-name", "Nguyễn Thị Út Hoa", "#f-phone", "0912345678", "#f-password", "hoa-sung-2025")
+	b.submit("form.form button[type=submit]")
+	if loc := b.location(); loc != "/seller/register" {
+		t.Fatalf("after sign-up the browser is at %q, want /seller/register", loc)
+	}
+	b.sees("Mở gian hàng", "Tên gian hàng", "Hộ gia đình", "Xã, phường")
+	b.fill("#f-name", "Hoa súng Út Hoa", "#f-regionId", "can-tho.thanh-xuan", "#f-address", "Ấp Thạnh Hòa")
+	b.run(chromedp.Click(`input[name=kind][value=cooperative]`, chromedp.ByQuery))
+	b.checkPage("register")
+	b.submit("form.form button[type=submit]")
+	if loc := b.location(); loc != "/seller" {
+		t.Fatalf("after opening the shop the browser is at %q, want /seller\n%s", loc, b.text())
+	}
+	b.sees("Hoa súng Út Hoa", "Chờ xác minh", "Đăng sản phẩm", "Gian hàng đã được tạo")
+
+	// "Đăng sản phẩm": photo, name, price, stock.
+	b.submit(`a[href="/seller/products/new"]`)
+	b.sees("Chụp ảnh, đặt tên, ghi giá")
+	var accept string
+	b.run(chromedp.AttributeValue("#f-image", "accept", &accept, nil, chromedp.ByQuery))
+	if accept != "image/*" {
+		t.Errorf("photo field accepts %q, want image/* so that phones offer the camera", accept)
+	}
+	b.run(chromedp.SetUploadFiles("#f-image", []string{phonePhoto(t)}, chromedp.ByQuery))
+	b.fill("#f-name", "Hoa súng Lê Sánh", "#f-price", "25.000", "#f-unit", "bó", "#f-stock", "120", "#f-categoryId", "rau-cu")
+	b.checkPage("new-product")
+	b.submit("form[data-photos] button[type=submit]")
+	if loc := b.location(); loc != "/seller" {
+		t.Fatalf("after listing the browser is at %q, want /seller\n%s", loc, b.text())
+	}
+	b.sees("Đã đăng sản phẩm.", "Hoa súng Lê Sánh", "Đang bán")
+	var thumbOK bool
+	b.waitFor(`(() => { const i = document.querySelector(".plist img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
+	b.run(chromedp.Evaluate(`document.querySelector(".plist img").naturalWidth <= 400`, &thumbOK))
+	if !thumbOK {
+		t.Error("the product list does not show the photo as a thumbnail")
+	}
+
+	// Quick edit of the stock from the list.
+	b.fill(".quick-edit input[name=stock]", "80")
+	b.submit(".quick-edit button[type=submit]")
+	b.sees("Đã lưu.")
+	var stock string
+	b.run(chromedp.Value(".quick-edit input[name=stock]", &stock, chromedp.ByQuery))
+	if stock != "80" {
+		t.Errorf("stock after the quick edit = %q, want 80", stock)
+	}
+	b.checkPage("seller-home")
+	var productPath string
+	b.run(chromedp.AttributeValue(".plist a", "href", &productPath, nil, chromedp.ByQuery))
+	productID := strings.TrimPrefix(productPath, "/seller/products/")
+
+	// The shop is not public until an official verifies it.
+	b.open("/p/" + productID)
+	b.sees("Hoa súng Lê Sánh", "25.000 ₫", "chưa hiển thị với người mua")
+	b.submit(`footer form button[type=submit]`) // sign out
+
+	// The commune official verifies the shop from the queue.
+	b.open("/signin")
+	b.fill("#f-phone", "0900000002", "#f-password", "officials-pass")
+	b.submit("form.form button[type=submit]")
+	b.sees("Hồ sơ chờ xác minh", "Hoa súng Út Hoa", "Ấp Thạnh Hòa")
+	b.checkPage("official-queue")
+	b.submit(`.queue button[name=decision][value=verify]`)
+	b.sees("Đã xác minh.", "Không có gian hàng nào chờ xác minh.")
+	b.submit(`footer form button[type=submit]`)
+
+	// Any buyer now finds the product for sale.
+	b.open("/p/" + productID)
+	b.sees("Hoa súng Lê Sánh", "25.000 ₫", "Còn 80 bó", "Thêm vào giỏ", "Hoa súng Út Hoa", "Xã Thạnh Xuân, TP Cần Thơ")
+	b.checkPage("product")
+	var og string
+	b.run(chromedp.AttributeValue(`meta[property="og:image"]`, "content", &og, nil, chromedp.ByQuery))
+	if !strings.Contains(og, "/media/products/"+productID+"/") {
+		t.Errorf("og:image = %q, want the product's first photo", og)
+	}
 }
