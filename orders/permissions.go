@@ -87,7 +87,10 @@ func authorize(o Order, parties []Party, m Move) (Party, error) {
 		return "", market.Errorf(market.Conflict, "Đơn hàng này chưa được thanh toán nên không cần hoàn tiền.",
 			"This order was not paid, so there is nothing to refund.")
 	}
-	return acting, problems.Err()
+	if err := problems.Err(); err != nil {
+		return "", err
+	}
+	return acting, nil
 }
 
 func has(ps []Party, p Party) bool {
