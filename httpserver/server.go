@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/orders"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -53,6 +54,13 @@ type Deps struct {
 	// Search.
 
 	// Checkout, orders and payments.
+	Orders *orders.Service
+	// StripeEvents verifies and translates a Stripe webhook; nil when cards are off.
+	StripeEvents func(payload []byte, signature string) (orders.PaymentEvent, error)
+	// BankWebhookSecret authenticates bank notifications; empty turns them off.
+	BankWebhookSecret string
+	// QRImage renders a QR code as a PNG; nil leaves VietQR codes as text only.
+	QRImage func(content string, sizePx int) ([]byte, error)
 
 	// Uptake.
 }
