@@ -222,6 +222,13 @@ func TestBankTransferOverHTTP(t *testing.T) {
 	if r := notify("ft-3", ck.TotalVnd, secret); outcome(r) != "duplicate" {
 		t.Errorf("repeat: %s", r.Body)
 	}
+	if r := sh.c.Do("GET", "/api/v1/checkouts/"+ck.ID+"/qr.png?phone=0912345678", nil); r.Status != 200 ||
+		r.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(r.Body, []byte("\x89PNG")) {
+		t.Errorf("QR image: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+	if r := sh.c.Do("GET", "/api/v1/checkouts/"+ck.ID+"/qr.png", nil); r.Status != 404 {
+		t.Errorf("QR image without the phone: %d", r.Status)
+	}
 	r = sh.c.Do("GET", "/api/v1/checkouts/"+ck.ID+"?phone=0912345678", nil)
 	var got checkoutJSON
 	r.JSON(t, &got)

@@ -15,6 +15,7 @@ import (
 	"github.com/ocopmarket/market/accounts"
 	"github.com/ocopmarket/market/httpserver"
 	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/qrpng"
 	"github.com/ocopmarket/market/stripepay"
 )
 
@@ -119,6 +120,7 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		Orders:            a.orders,
 		StripeEvents:      stripeEvents,
 		BankWebhookSecret: cfg.BankWebhookSecret,
+		QRImage:           qrpng.Encode,
 	})
 	if err != nil {
 		return nil, err
