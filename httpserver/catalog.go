@@ -112,13 +112,6 @@ type sellerBody struct {
 	UpdatedAt           time.Time    `json:"updatedAt"`
 }
 
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 // toSellerBody shows a seller as the service returned it (already redacted
 // for the caller).
 func toSellerBody(s sellers.Seller, tree *regions.Tree) sellerBody {

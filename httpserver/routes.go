@@ -54,6 +54,20 @@ func addRoutes(r *mux.Router, s *Server) {
 	// Search.
 
 	// Checkout, orders and payments.
+	if d.Orders != nil {
+		api.Handle("/checkout", handleCheckout(s)).Methods(http.MethodPost)
+		api.Handle("/checkouts/{id}", handleCheckoutGet(s)).Methods(http.MethodGet)
+		if d.QRImage != nil {
+			api.Handle("/checkouts/{id}/qr.png", handleCheckoutQR(s)).Methods(http.MethodGet)
+		}
+		api.Handle("/orders", handleOrderList(s)).Methods(http.MethodGet)
+		api.Handle("/orders/lookup", handleOrderLookup(s)).Methods(http.MethodGet)
+		api.Handle("/orders/{id}", handleOrderGet(s)).Methods(http.MethodGet)
+		api.Handle("/orders/{id}/transitions", handleOrderTransition(s)).Methods(http.MethodPost)
+		api.Handle("/orders/{id}/payment", handleOrderPayment(s)).Methods(http.MethodPost)
+		api.Handle("/webhooks/stripe", handleStripeWebhook(s)).Methods(http.MethodPost)
+		api.Handle("/webhooks/bank", handleBankWebhook(s)).Methods(http.MethodPost)
+	}
 
 	// Uptake.
 

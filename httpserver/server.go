@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocopmarket/market/accounts"
 	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/regions"
 	"github.com/ocopmarket/market/sellers"
 )
@@ -61,6 +62,13 @@ type Deps struct {
 	// Search.
 
 	// Checkout, orders and payments.
+	Orders *orders.Service
+	// StripeEvents verifies and translates a Stripe webhook; nil when cards are off.
+	StripeEvents func(payload []byte, signature string) (orders.PaymentEvent, error)
+	// BankWebhookSecret authenticates bank notifications; empty turns them off.
+	BankWebhookSecret string
+	// QRImage renders a QR code as a PNG; nil leaves VietQR codes as text only.
+	QRImage func(content string, sizePx int) ([]byte, error)
 
 	// Uptake.
 }

@@ -20,12 +20,6 @@ var _ sellers.Store = (*SellerStore)(nil)
 // Sellers returns the sellers store.
 func (db *DB) Sellers() *SellerStore { return &SellerStore{db: db} }
 
-type bankDoc struct {
-	BIN           string `bson:"bin"`
-	AccountNumber string `bson:"accountNumber"`
-	Holder        string `bson:"holder"`
-}
-
 type helperDoc struct {
 	AccountID string    `bson:"accountId"`
 	AddedBy   string    `bson:"addedBy"`
@@ -71,12 +65,6 @@ func toSellerDoc(s sellers.Seller) sellerDoc {
 
 // utc turns a stored time back into the domain's: UTC, and the zero time
 // for the zero time.
-func utc(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC()
-}
 
 func fromSellerDoc(d sellerDoc) sellers.Seller {
 	s := sellers.Seller{ID: d.ID, OwnerID: d.OwnerID, Kind: sellers.Kind(d.Kind), Name: d.Name, Phone: market.Phone(d.Phone), Zalo: d.Zalo,

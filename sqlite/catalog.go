@@ -141,10 +141,6 @@ func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Prod
 	return list[0], nil
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
 // loadImages fills the photos of the products in one query.
 func loadImages(ctx context.Context, db querier, list []catalog.Product) error {
 	if len(list) == 0 {

@@ -94,13 +94,6 @@ func (s *SellerStore) loadHelpers(ctx context.Context, list []*sellers.Seller) e
 	return rows.Err()
 }
 
-func placeholders(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return strings.Repeat("?, ", n-1) + "?"
-}
-
 // UpdateSeller replaces the mutable fields if the version is unchanged.
 func (s *SellerStore) UpdateSeller(ctx context.Context, x sellers.Seller, expectedVersion int64) error {
 	return s.db.tx(ctx, func(tx *sql.Tx) error {

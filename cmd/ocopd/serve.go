@@ -14,6 +14,9 @@ import (
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/accounts"
 	"github.com/ocopmarket/market/httpserver"
+	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/qrpng"
+	"github.com/ocopmarket/market/stripepay"
 )
 
 // serve runs the marketplace until ctx is cancelled, then shuts down
@@ -84,7 +87,9 @@ type app struct {
 	stores   *stores
 	accounts *accounts.Service
 	// Sellers, regions, categories and products.
-	market  *marketServices
+	market *marketServices
+	// Checkout, orders and payments.
+	orders  *orders.Service
 	handler http.Handler
 	holder  string // this instance's name in leases
 }
@@ -97,6 +102,16 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.market = ms
+
+	// Checkout, orders and payments.
+	orderOpts := orders.Options{Hold: cfg.PaymentHold, BuyerKeySecret: cfg.BuyerKeySecret,
+		Platform: orders.BankAccount{BIN: cfg.VietQRBIN, Number: cfg.VietQRAccount, Holder: cfg.VietQRName}}
+	var stripeEvents func([]byte, string) (orders.PaymentEvent, error)
+	if cfg.StripeSecretKey != "" {
+		cards := stripepay.New(stripepay.Config{SecretKey: cfg.StripeSecretKey, WebhookSecret: cfg.StripeWebhookSecret, APIBase: cfg.StripeAPIBase})
+		orderOpts.Cards, stripeEvents = cards, cards.ParseEvent
+	}
+	a.orders = orders.NewService(st.orders, orderOpts)
 
 	h, err := httpserver.New(logger, httpserver.Config{
 		BaseURL:    cfg.BaseURL,
@@ -112,6 +127,12 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		Ready: []httpserver.ReadyCheck{
 			{Name: "store", Check: st.ping},
 		},
+
+		// Checkout, orders and payments.
+		Orders:            a.orders,
+		StripeEvents:      stripeEvents,
+		BankWebhookSecret: cfg.BankWebhookSecret,
+		QRImage:           qrpng.Encode,
 	})
 	if err != nil {
 		return nil, err
@@ -132,6 +153,14 @@ func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
 	})
 	a.every(ctx, wg, "ocop-expiry", time.Hour, func(ctx context.Context) error {
 		_, err := a.stores.catalog.MarkExpiredCertificatesDirty(ctx, time.Now().UTC())
+		return err
+	})
+	// Checkout, orders and payments: unpaid card and bank-transfer checkouts give their stock back.
+	a.every(ctx, wg, "expire-unpaid-orders", time.Minute, func(ctx context.Context) error {
+		n, err := a.orders.ExpireUnpaid(ctx)
+		if n > 0 {
+			a.logger.Info("cancelled unpaid orders whose hold ran out", "count", n)
+		}
 		return err
 	})
 }

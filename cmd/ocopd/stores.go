@@ -8,6 +8,7 @@ import (
 	"github.com/ocopmarket/market/accounts"
 	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/mongodb"
+	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/sellers"
 	"github.com/ocopmarket/market/sqlite"
 )
@@ -19,6 +20,7 @@ type stores struct {
 	// Sellers, regions, categories and products.
 	sellers sellers.Store
 	catalog catalog.Store
+	orders  orders.Store
 	// lease lets one instance at a time run a background job.
 	lease func(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 	ping  func(ctx context.Context) error
@@ -35,6 +37,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 			accounts: db.Accounts(),
 			sellers:  db.Sellers(),
 			catalog:  db.Catalog(),
+			orders:   db.Orders(),
 			lease:    db.AcquireLease,
 			ping:     db.Ping,
 			close:    func() error { return db.Close(context.Background()) },
@@ -48,6 +51,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		accounts: db.Accounts(),
 		sellers:  db.Sellers(),
 		catalog:  db.Catalog(),
+		orders:   db.Orders(),
 		lease:    db.AcquireLease,
 		ping:     db.Ping,
 		close:    db.Close,
