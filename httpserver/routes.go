@@ -99,6 +99,16 @@ func addRoutes(r *mux.Router, s *Server) {
 		r.Handle("/seller/products/{id}/photos", s.handleProductPhotos()).Methods(form...)
 		r.Handle("/seller/products/{id}/status", s.handleProductStatus()).Methods(form...)
 		r.Handle("/seller/poster", s.handlePoster()).Methods(page...)
+		if d.Orders != nil {
+			r.Handle("/checkout", s.handleCheckoutPage()).Methods(page...)
+			r.Handle("/checkout", s.handleCheckout()).Methods(form...)
+			r.Handle("/checkout/{id}", s.handleConfirmation()).Methods(page...)
+			r.Handle("/checkout/{id}/qr.png", s.handleCheckoutQRImage()).Methods(page...)
+			r.Handle("/orders/lookup", s.handleLookup()).Methods(page...)
+			r.Handle("/account/orders", s.handleMyOrders()).Methods(page...)
+			r.Handle("/seller/orders", s.handleSellerOrders()).Methods(page...)
+			r.Handle("/seller/orders/{id}", s.handleSellerOrderMove()).Methods(form...)
+		}
 		r.Handle("/official", http.RedirectHandler("/official/queue", http.StatusSeeOther)).Methods(page...)
 		r.Handle("/official/queue", s.handleOfficialQueue()).Methods(page...)
 		r.Handle("/official/sellers/{id}", s.handleSellerDecision()).Methods(form...)

@@ -61,7 +61,7 @@ var webPageNames = []string{
 	"home", "signin", "signup", "account", "error",
 	"search", "product", "shop", "cart", "checkout", "confirmation", "lookup",
 	"seller_register", "seller_home", "seller_product", "seller_orders", "poster",
-	"official_home", "official_queue",
+	"official_home", "official_queue", "my_orders",
 }
 
 // sharedTemplates are parsed into every page: the layout and the partials.

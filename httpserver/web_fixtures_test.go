@@ -108,8 +108,10 @@ func pageFixtures(srv *Server) []goldenPage {
 		{file: "seller_orders", page: "seller_orders", lang: "vi", data: inboxPage{
 			Filters: []facetLink{{Label: "Cần xử lý", URL: "/seller/orders", Selected: true}, {Label: "Tất cả", URL: "/seller/orders?all=1"}},
 			Orders: []inboxOrder{{orderView: order, BuyerName: "Trần Văn A", BuyerPhone: "0912 345 678", BuyerPhoneIntl: "+84912345678", Address: "12 Trần Hưng Đạo, Ninh Kiều, Cần Thơ", Note: "Giao buổi sáng",
-				Actions: []orderAction{{To: "confirmed", Label: "Xác nhận đơn", Primary: true}, {To: "cancelled", Label: "Hủy đơn", Danger: true}}}}},
+				Actions: []orderAction{{To: "confirmed", Label: "Xác nhận đơn", Primary: true}, {To: "cancelled", Label: "Hủy đơn", Danger: true}}, CanCancel: true}}},
 			edit: func(p *page) { p.Actor = seller }},
+		{file: "my_orders", page: "my_orders", lang: "vi", data: []orderView{order}, edit: func(p *page) { p.Actor = seller }},
+		{file: "my_orders.empty", page: "my_orders", lang: "en", data: []orderView(nil)},
 		{file: "poster", page: "poster", lang: "vi", data: posterPage{Name: "HTX Hoa Súng Lê Sánh", Place: "Thạnh Xuân, Cần Thơ", QR: "/s/s1/qr.png?size=640", URL: "https://choocop.vn/s/s1", Phone: "0987 111 222", Zalo: "0987 111 222"},
 			edit: func(p *page) { p.Actor = seller }},
 		{file: "official_home", page: "official_home", lang: "vi", data: dashboardPage{RegionID: "can-tho", RegionName: "TP Cần Thơ", From: "2025-01-01", To: "2025-09-30", Waiting: 3,

@@ -592,9 +592,3 @@ func (s *Server) handlePoster() http.Handler {
 		s.render(w, r, http.StatusOK, "poster", p)
 	})
 }
-
-// newOrderCount is how many orders wait for the seller; 0 until the
-// orders service is wired in.
-func (s *Server) newOrderCount(r *http.Request, sellerID string) int {
-	return 0
-}

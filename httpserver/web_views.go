@@ -210,7 +210,7 @@ type inboxOrder struct {
 	BuyerName, BuyerPhone, BuyerPhoneIntl string
 	Address, Note                         string
 	Actions                               []orderAction
-	NeedsTracking                         bool
+	NeedsTracking, CanCancel              bool
 }
 
 type inboxPage struct {

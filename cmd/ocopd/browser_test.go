@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ocopmarket/market/httpserver/apitest"
 )
 
 // The browser tests drive headless Chromium at 360×740, the screen of a
@@ -446,4 +448,85 @@ func TestBrowserSellerAndOfficial(t *testing.T) {
 	if !strings.Contains(og, "/media/products/"+productID+"/") {
 		t.Errorf("og:image = %q, want the product's first photo", og)
 	}
+}
+
+// TestBrowserBuyerCOD: a buyer on a phone finds a product, puts 20 bunches
+// in the cart (the bulk price applies), orders as a guest paying cash on
+// delivery, and then tracks the order by its code and phone; the seller
+// sees it in the inbox and confirms it with one big button.
+func TestBrowserBuyerCOD(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"OCOP_DATA_DIR": dir, "OCOP_SQLITE_SYNCHRONOUS": "NORMAL", "OCOP_RATE_LIMITS": "off"}
+	createAccount(t, env, "official", "0900000002", "Cán bộ Lan", "can-tho")
+	srv := startServer(t, env)
+
+	// A verified cooperative with one product, set up through the API.
+	c := apitest.New(t, srv.URL)
+	expect(t, "seller signs up", c.Do("POST", "/api/v1/accounts", map[string]string{"phone": "0987111222", "password": "hoa-sung-2025", "name": "Lê Văn Sánh"}), 201)
+	owner, _ := signIn(t, c, "0987111222", "hoa-sung-2025")
+	official, _ := signIn(t, c, "0900000002", "officials-pass")
+	var shop struct{ ID string }
+	resp := c.As(owner).Do("POST", "/api/v1/sellers", map[string]any{"name": "HTX Hoa Súng Lê Sánh", "kind": "cooperative", "phone": "0987111222",
+		"regionId": "can-tho.thanh-xuan", "address": "Ấp Thạnh Hòa", "shippingFeeVnd": 30000, "freeShippingOverVnd": 1000000})
+	expect(t, "open shop", resp, 201)
+	resp.JSON(t, &shop)
+	expect(t, "verify shop", c.As(official).Do("POST", "/api/v1/sellers/"+shop.ID+"/verification", map[string]string{"decision": "verify", "note": "Đã kiểm tra"}), 200)
+	var prod struct{ ID string }
+	resp = c.As(owner).Do("POST", "/api/v1/products", map[string]any{"sellerId": shop.ID, "name": "Hoa súng Lê Sánh", "categoryId": "rau-cu", "unit": "bó",
+		"priceVnd": 25000, "priceTiers": []map[string]int{{"minQty": 20, "priceVnd": 20000}}, "stock": 120, "regionId": "can-tho.thanh-xuan", "status": "active",
+		"description": "Hoa súng hái sáng sớm, giòn ngọt."})
+	expect(t, "list product", resp, 201)
+	resp.JSON(t, &prod)
+
+	b := newTab(t, srv.URL)
+	b.open("/")
+	b.sees("Mới lên chợ", "Hoa súng Lê Sánh", "25.000 ₫")
+	b.submit(`.pcard a[href="/p/` + prod.ID + `"]`)
+	b.sees("Hoa súng Lê Sánh", "25.000 ₫", "Từ 20 bó", "20.000 ₫", "HTX Hoa Súng Lê Sánh")
+	b.fill("#f-qty", "20")
+	b.submit(`form.qty button[type=submit]`)
+	if loc := b.location(); loc != "/cart" {
+		t.Fatalf("after adding to the cart the browser is at %q", loc)
+	}
+	// 20 × 20.000 = 400.000, plus 30.000 shipping.
+	b.sees("Đã thêm vào giỏ hàng.", "400.000 ₫", "30.000 ₫", "430.000 ₫")
+	b.checkPage("cart")
+	b.submit(`a[href="/checkout"]`)
+	b.sees("Người nhận", "Trả tiền mặt khi nhận hàng (COD)", "Đặt hàng · 430.000 ₫")
+	b.fill("#f-name", "Trần Văn An", "#f-phone", "0912 345 678", "#f-regionId", "can-tho", "#f-address", "12 Trần Hưng Đạo, phường Ninh Kiều")
+	b.checkPage("checkout")
+	b.submit(`#checkout-form button[type=submit]`)
+	b.sees("Đặt hàng thành công!", "CT-", "430.000 ₫", "Chuẩn bị 430.000 ₫ tiền mặt khi nhận hàng.", "Mới đặt")
+	b.checkPage("confirmation")
+	var code string
+	b.run(chromedp.Text(".order .code", &code, chromedp.ByQuery))
+	if code == "" {
+		t.Fatal("no order code on the confirmation page")
+	}
+
+	// Going back and sending the form again makes no second order: the cart is empty.
+	b.open("/cart")
+	b.sees("Giỏ hàng đang trống.")
+
+	// Tracking by code and phone, as a guest would from another phone.
+	b.open("/orders/lookup")
+	b.fill("#f-code", strings.ToLower(code), "#f-phone", "0912345678")
+	b.submit(`main form button[type=submit]`)
+	b.sees(code, "Mới đặt", "Hoa súng Lê Sánh", "430.000 ₫", "Tiền mặt khi nhận hàng")
+	b.checkPage("lookup")
+	b.fill("#f-phone", "0999999999")
+	b.submit(`main form button[type=submit]`)
+	if strings.Contains(b.text(), "430.000 ₫") {
+		t.Error("an order shows for the wrong phone number")
+	}
+
+	// The seller confirms it from the inbox.
+	b.open("/signin")
+	b.fill("#f-phone", "0987111222", "#f-password", "hoa-sung-2025")
+	b.submit("form.form button[type=submit]")
+	b.open("/seller/orders")
+	b.sees(code, "Trần Văn An", "Xác nhận đơn", "Hủy đơn")
+	b.checkPage("inbox")
+	b.submit(`button[name=to][value=confirmed]`)
+	b.sees("Đã cập nhật đơn hàng.", "Đã gửi hàng")
 }
