@@ -43,11 +43,11 @@ func TestSeedDemoOrders(t *testing.T) {
 		products = append(products, demoProduct{ID: id, SellerOwnerID: owner, Season: season})
 	}
 	end := time.Date(2026, 6, 30, 17, 0, 0, 0, time.UTC)
-	stats, err := seedDemoOrders(ctx, db.Orders(), products, end, 7, 20)
+	stats, err := seedDemoOrders(ctx, db.Orders(), products, end, 7, 8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats.Orders < 200 || len(stats.ByMonth) < 12 || stats.Cancelled == 0 || stats.Skipped != 0 {
+	if stats.Orders < 80 || len(stats.ByMonth) < 12 || stats.Cancelled == 0 || stats.Skipped != 0 {
 		t.Fatalf("stats = %+v", stats)
 	}
 	share := func(from, to string) float64 {
