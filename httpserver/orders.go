@@ -81,14 +81,6 @@ type orderBody struct {
 	History        []historyBody    `json:"history,omitempty"`
 }
 
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
 func toOrderBody(o orders.Order) orderBody {
 	b := orderBody{ID: o.ID, Code: o.Code, CheckoutID: o.CheckoutID, SellerID: o.SellerID, SellerName: o.SellerName,
 		Buyer:    buyerBody{Name: o.Buyer.Name, Phone: string(o.Buyer.Phone), Email: o.Buyer.Email},

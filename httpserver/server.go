@@ -13,7 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/regions"
+	"github.com/ocopmarket/market/sellers"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -50,6 +53,11 @@ type Deps struct {
 	Metrics *prometheus.Registry
 
 	// Sellers, regions, categories and products.
+	Regions *regions.Tree
+	Sellers *sellers.Service
+	Catalog *catalog.Service
+	// Blobs serves stored photos under /media/.
+	Blobs catalog.Blobs
 
 	// Search.
 

@@ -32,12 +32,6 @@ type buyerDoc struct {
 	Email     string `bson:"email,omitempty"`
 }
 
-type bankDoc struct {
-	BIN           string `bson:"bin"`
-	AccountNumber string `bson:"accountNumber"`
-	Holder        string `bson:"holder"`
-}
-
 type checkoutDoc struct {
 	ID             string    `bson:"_id"`
 	IdempotencyKey string    `bson:"idempotencyKey"`
@@ -116,13 +110,6 @@ type orderDoc struct {
 type shippingDoc struct {
 	Address  string `bson:"address"`
 	RegionID string `bson:"regionId"`
-}
-
-func utc(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Millisecond)
 }
 
 func toBuyerDoc(b orders.Buyer) buyerDoc {

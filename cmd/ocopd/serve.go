@@ -86,14 +86,22 @@ type app struct {
 	logger   *slog.Logger
 	stores   *stores
 	accounts *accounts.Service
-	orders   *orders.Service
-	handler  http.Handler
-	holder   string // this instance's name in leases
+	// Sellers, regions, categories and products.
+	market *marketServices
+	// Checkout, orders and payments.
+	orders  *orders.Service
+	handler http.Handler
+	holder  string // this instance's name in leases
 }
 
 func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, logger: logger, stores: st, holder: market.NewID()}
 	a.accounts = accounts.NewService(st.accounts, accounts.Options{})
+	ms, err := newMarketServices(cfg, st, a.accounts, market.SystemClock{})
+	if err != nil {
+		return nil, err
+	}
+	a.market = ms
 
 	// Checkout, orders and payments.
 	orderOpts := orders.Options{Hold: cfg.PaymentHold, BuyerKeySecret: cfg.BuyerKeySecret,
@@ -112,6 +120,10 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		TrustProxy: cfg.TrustProxy,
 	}, httpserver.Deps{
 		Accounts: a.accounts,
+		Regions:  ms.regions,
+		Sellers:  ms.sellers,
+		Catalog:  ms.catalog,
+		Blobs:    ms.blobs,
 		Ready: []httpserver.ReadyCheck{
 			{Name: "store", Check: st.ping},
 		},
@@ -137,6 +149,10 @@ func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
 		if n > 0 {
 			a.logger.Info("purged expired sessions", "count", n)
 		}
+		return err
+	})
+	a.every(ctx, wg, "ocop-expiry", time.Hour, func(ctx context.Context) error {
+		_, err := a.stores.catalog.MarkExpiredCertificatesDirty(ctx, time.Now().UTC())
 		return err
 	})
 	// Checkout, orders and payments: unpaid card and bank-transfer checkouts give their stock back.
