@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -68,5 +69,19 @@ func TestSeedDemoOrders(t *testing.T) {
 	_ = raw.QueryRow(`SELECT count(*) FROM products WHERE stock < 0`).Scan(&negative)
 	if outside < stats.Orders/2 || completed < stats.Orders/2 || negative != 0 {
 		t.Errorf("outside %d, completed and paid %d, negative stock %d of %d orders", outside, completed, negative, stats.Orders)
+	}
+}
+
+func TestSeasonMonths(t *testing.T) {
+	for in, want := range map[string]string{
+		"tháng 7–11 (mùa nước nổi)": "[July August September October November]",
+		"quanh năm, rộ tháng 8–12":  "[August September October November December]",
+		"tháng 11-2":                "[November December January February]",
+		"quanh năm":                 "[]",
+		"":                          "[]",
+	} {
+		if got := fmt.Sprint(seasonMonths(in)); got != want {
+			t.Errorf("seasonMonths(%q) = %s, want %s", in, got, want)
+		}
 	}
 }
