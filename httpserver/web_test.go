@@ -588,3 +588,21 @@ func TestShortVND(t *testing.T) {
 		}
 	}
 }
+
+func TestWebCookiesSecureOverHTTPS(t *testing.T) {
+	srv, err := New(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{BaseURL: "https://choocop.vn"}, Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	cookies := rec.Result().Cookies()
+	if len(cookies) == 0 {
+		t.Fatal("no CSRF cookie on the first page")
+	}
+	for _, c := range cookies {
+		if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+			t.Errorf("cookie %s: Secure=%v HttpOnly=%v SameSite=%v, want all set over HTTPS", c.Name, c.Secure, c.HttpOnly, c.SameSite)
+		}
+	}
+}
