@@ -31,6 +31,13 @@ func addRoutes(r *mux.Router, s *Server) {
 	// Checkout, orders and payments.
 
 	// Uptake.
+	if d.Uptake != nil {
+		api.Handle("/uptake/summary", handleUptakeSummary(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/series", handleUptakeSeries(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/regions", handleUptakeRegions(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/export.csv", handleUptakeExport(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/ocop-registry", handleUptakeRegistry(d.Uptake)).Methods(http.MethodPost)
+	}
 
 	// Web pages.
 }

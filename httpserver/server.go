@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/uptake"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -55,6 +56,7 @@ type Deps struct {
 	// Checkout, orders and payments.
 
 	// Uptake.
+	Uptake *uptake.Service
 }
 
 // Server is the HTTP handler of the marketplace.
