@@ -25,11 +25,6 @@ var _ orders.Store = (*OrderStore)(nil)
 func (db *DB) Orders() *OrderStore { return &OrderStore{db: db} }
 
 // querier is what both a pool and a transaction can do.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
 
 // errReplay stops the checkout transaction when the key was seen before.
 var errReplay = errors.New("replay")
@@ -136,10 +131,6 @@ func parseTiers(s string) ([]orders.PriceTier, error) {
 		out[i] = orders.PriceTier{MinQty: t.MinQty, Price: market.VND(t.PriceVnd)}
 	}
 	return out, nil
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
 func anys(ss []string) []any {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	_ "modernc.org/sqlite"
@@ -17,21 +18,19 @@ import (
 // tables through a second connection, as the catalog would have.
 type catalogFixtures struct{ raw *sql.DB }
 
-func openWithFixtures(t testing.TB) (*sqlite.DB, catalogFixtures) {
+// testingProcs is GOMAXPROCS, for spreading benchmark goroutines.
+func testingProcs() int { return runtime.GOMAXPROCS(0) }
+
+// fixturesFor opens a second connection to the database file for fixtures.
+func fixturesFor(t testing.TB, path string) catalogFixtures {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ocop.db")
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw.SetMaxOpenConns(1)
 	t.Cleanup(func() { raw.Close() })
-	return db, catalogFixtures{raw: raw}
+	return catalogFixtures{raw: raw}
 }
 
 func (f catalogFixtures) account(t testing.TB, id string) {
@@ -107,7 +106,13 @@ func (f catalogFixtures) Product(t testing.TB, id string) orderstest.ProductStat
 
 func TestOrderStore(t *testing.T) {
 	orderstest.Run(t, func(t *testing.T) orderstest.Backend {
-		db, f := openWithFixtures(t)
+		path := filepath.Join(t.TempDir(), "ocop.db")
+		db, err := sqlite.Open(context.Background(), path, sqlite.Options{Synchronous: "NORMAL"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		f := fixturesFor(t, path)
 		return orderstest.Backend{Store: db.Orders(), AddSeller: f.AddSeller, AddProduct: f.AddProduct, Product: f.Product}
 	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/regions"
 )
 
 // accountsCommand is `ocopd accounts create …`: how the first admin and the
@@ -52,7 +53,11 @@ func accountsCommand(ctx context.Context, cfg config, args []string, getenv func
 		return err
 	}
 	defer st.close()
-	svc := accounts.NewService(st.accounts, accounts.Options{})
+	tree, err := regions.Load(nil)
+	if err != nil {
+		return err
+	}
+	svc := accounts.NewService(st.accounts, accounts.Options{RegionExists: tree.Has})
 	roles := []market.Role{r}
 	if r != market.RoleBuyer {
 		roles = []market.Role{market.RoleBuyer, r}

@@ -300,6 +300,17 @@ func TestAccountsCreateCommand(t *testing.T) {
 		t.Fatalf("official without region: %v", err)
 	}
 
+	err = run(context.Background(), []string{"accounts", "create", "--role", "official", "--region", "atlantis", "--phone", "0922222222", "--name", "Cán bộ", "--password-stdin"},
+		getenv, strings.NewReader("official-pass\n"), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "No such region") {
+		t.Fatalf("official with an unknown region: %v", err)
+	}
+	err = run(context.Background(), []string{"accounts", "create", "--role", "official", "--region", "can-tho", "--phone", "0922222222", "--name", "Cán bộ", "--password-stdin"},
+		getenv, strings.NewReader("official-pass\n"), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatalf("official of Cần Thơ: %v", err)
+	}
+
 	srv := startServer(t, map[string]string{"OCOP_DATA_DIR": dir})
 	c := apitest.New(t, srv.URL)
 	resp := c.Do("POST", "/api/v1/sessions", map[string]string{"phone": "0911111111", "password": "admin-pass-123"})
