@@ -107,7 +107,7 @@ func seedUptake(ctx context.Context, db *DB, d uptaketest.Dataset) error {
 	for _, p := range d.Products {
 		products = append(products, productDoc{ID: p.ID, SellerID: p.SellerID, Name: "Sản phẩm " + p.ID, Unit: "kg", PriceVND: 10000, Stock: 5,
 			RegionID: regionOf[p.SellerID], Status: p.Status, CreatedBy: p.CreatedBy, Assisted: p.Assisted, Version: 1,
-			OCOP: ocopDoc{Stars: p.OCOPStars, Number: p.OCOPNumber, Status: p.OCOPStatus, ExpiresAt: p.OCOPExpiresAt},
+			OCOP:      ocopDoc{Stars: p.OCOPStars, Number: p.OCOPNumber, Status: p.OCOPStatus, ExpiresAt: p.OCOPExpiresAt},
 			CreatedAt: p.CreatedAt, UpdatedAt: p.CreatedAt})
 	}
 	for _, o := range d.Orders {
