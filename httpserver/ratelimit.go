@@ -75,6 +75,10 @@ type limits struct {
 	signInAddr *limiter
 	// signUpAddr: account creation from one address.
 	signUpAddr *limiter
+	// checkoutBuyer: checkouts per buyer (account, or a guest's phone).
+	checkoutBuyer *limiter
+	// checkoutAddr: checkouts and guest lookups per address; generous, as above.
+	checkoutAddr *limiter
 }
 
 func newLimits(on bool) *limits {
@@ -83,6 +87,9 @@ func newLimits(on bool) *limits {
 		signInPhone: newLimiter(10, time.Minute),
 		signInAddr:  newLimiter(100, 2*time.Second),
 		signUpAddr:  newLimiter(30, 10*time.Second),
+
+		checkoutBuyer: newLimiter(20, 6*time.Second),
+		checkoutAddr:  newLimiter(300, 200*time.Millisecond),
 	}
 }
 

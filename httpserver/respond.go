@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ocopmarket/market"
 )
@@ -180,4 +181,13 @@ func language(r *http.Request) string {
 		}
 	}
 	return best
+}
+
+// timePtr shows an optional time: nil (omitted) when zero, else in UTC.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 )
@@ -25,10 +26,48 @@ func addRoutes(r *mux.Router, s *Server) {
 	api.Handle("/me", handleMe(d.Accounts)).Methods(http.MethodGet)
 
 	// Reference data, sellers and products.
+	if d.Regions != nil && d.Sellers != nil && d.Catalog != nil {
+		pv := productView{baseURL: s.cfg.BaseURL, tree: d.Regions, now: time.Now}
+		api.Handle("/regions", handleRegions(d.Regions)).Methods(http.MethodGet)
+		api.Handle("/categories", handleCategories()).Methods(http.MethodGet)
+		api.Handle("/sellers", handleSellerCreate(d.Sellers, d.Regions)).Methods(http.MethodPost)
+		api.Handle("/sellers", handleSellerList(d.Sellers, d.Regions)).Methods(http.MethodGet)
+		api.Handle("/sellers/{id}", handleSellerGet(d.Sellers, d.Regions)).Methods(http.MethodGet)
+		api.Handle("/sellers/{id}", handleSellerPatch(d.Sellers, d.Regions)).Methods(http.MethodPatch)
+		api.Handle("/sellers/{id}/verification", handleSellerVerification(d.Sellers, d.Regions)).Methods(http.MethodPost)
+		api.Handle("/sellers/{id}/helpers", handleSellerHelperAdd(d.Sellers, d.Regions)).Methods(http.MethodPost)
+		api.Handle("/sellers/{id}/helpers/{accountId}", handleSellerHelperRemove(d.Sellers)).Methods(http.MethodDelete)
+		api.Handle("/products", handleProductCreate(d.Catalog, pv)).Methods(http.MethodPost)
+		api.Handle("/products", handleProductList(d.Catalog, pv)).Methods(http.MethodGet)
+		api.Handle("/products/{id}", handleProductGet(d.Catalog, pv)).Methods(http.MethodGet)
+		api.Handle("/products/{id}", handleProductPatch(d.Catalog, pv)).Methods(http.MethodPatch)
+		api.Handle("/products/{id}", handleProductDelete(d.Catalog)).Methods(http.MethodDelete)
+		api.Handle("/products/{id}/images", handleProductImageAdd(d.Catalog, pv)).Methods(http.MethodPost)
+		api.Handle("/products/{id}/images/order", handleProductImageOrder(d.Catalog, pv)).Methods(http.MethodPut)
+		api.Handle("/products/{id}/images/{imageId}", handleProductImageDelete(d.Catalog)).Methods(http.MethodDelete)
+		api.Handle("/products/{id}/ocop-verification", handleProductOCOPVerification(d.Catalog, pv)).Methods(http.MethodPost)
+		r.Handle("/media/{key:.+}", handleMedia(d.Blobs)).Methods(http.MethodGet, http.MethodHead)
+		r.Handle("/p/{id}/qr.png", handleQR(productQRURL(d.Catalog, s.cfg.BaseURL))).Methods(http.MethodGet)
+		r.Handle("/s/{id}/qr.png", handleQR(sellerQRURL(d.Sellers, s.cfg.BaseURL))).Methods(http.MethodGet)
+	}
 
 	// Search.
 
 	// Checkout, orders and payments.
+	if d.Orders != nil {
+		api.Handle("/checkout", handleCheckout(s)).Methods(http.MethodPost)
+		api.Handle("/checkouts/{id}", handleCheckoutGet(s)).Methods(http.MethodGet)
+		if d.QRImage != nil {
+			api.Handle("/checkouts/{id}/qr.png", handleCheckoutQR(s)).Methods(http.MethodGet)
+		}
+		api.Handle("/orders", handleOrderList(s)).Methods(http.MethodGet)
+		api.Handle("/orders/lookup", handleOrderLookup(s)).Methods(http.MethodGet)
+		api.Handle("/orders/{id}", handleOrderGet(s)).Methods(http.MethodGet)
+		api.Handle("/orders/{id}/transitions", handleOrderTransition(s)).Methods(http.MethodPost)
+		api.Handle("/orders/{id}/payment", handleOrderPayment(s)).Methods(http.MethodPost)
+		api.Handle("/webhooks/stripe", handleStripeWebhook(s)).Methods(http.MethodPost)
+		api.Handle("/webhooks/bank", handleBankWebhook(s)).Methods(http.MethodPost)
+	}
 
 	// Uptake.
 

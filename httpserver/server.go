@@ -13,6 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/regions"
+	"github.com/ocopmarket/market/sellers"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -49,10 +53,22 @@ type Deps struct {
 	Metrics *prometheus.Registry
 
 	// Sellers, regions, categories and products.
+	Regions *regions.Tree
+	Sellers *sellers.Service
+	Catalog *catalog.Service
+	// Blobs serves stored photos under /media/.
+	Blobs catalog.Blobs
 
 	// Search.
 
 	// Checkout, orders and payments.
+	Orders *orders.Service
+	// StripeEvents verifies and translates a Stripe webhook; nil when cards are off.
+	StripeEvents func(payload []byte, signature string) (orders.PaymentEvent, error)
+	// BankWebhookSecret authenticates bank notifications; empty turns them off.
+	BankWebhookSecret string
+	// QRImage renders a QR code as a PNG; nil leaves VietQR codes as text only.
+	QRImage func(content string, sizePx int) ([]byte, error)
 
 	// Uptake.
 }

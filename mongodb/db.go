@@ -77,6 +77,27 @@ func indexes() []indexSpec {
 		{Collection: "accounts", Keys: bson.D{{Key: "phone", Value: 1}}, Unique: true, Name: "phone_unique"},
 		{Collection: "sessions", Keys: bson.D{{Key: "accountId", Value: 1}}, Name: "account"},
 		{Collection: "sessions", Keys: bson.D{{Key: "expiresAt", Value: 1}}, TTL: ttl(0), Name: "expires_ttl"},
+		// Sellers, regions, categories and products.
+		{Collection: "sellers", Keys: bson.D{{Key: "regionId", Value: 1}, {Key: "status", Value: 1}}, Name: "region_status"},
+		{Collection: "sellers", Keys: bson.D{{Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Name: "status_id"},
+		{Collection: "sellers", Keys: bson.D{{Key: "ownerId", Value: 1}}, Name: "owner"},
+		{Collection: "sellers", Keys: bson.D{{Key: "helpers.accountId", Value: 1}}, Name: "helpers"},
+		{Collection: "products", Keys: bson.D{{Key: "sellerId", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Name: "seller_status_id"},
+		{Collection: "products", Keys: bson.D{{Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Name: "status_id"},
+		{Collection: "products", Keys: bson.D{{Key: "searchDirty", Value: 1}, {Key: "_id", Value: 1}}, Name: "search_dirty"},
+		{Collection: "products", Keys: bson.D{{Key: "ocop.status", Value: 1}, {Key: "ocop.expiresAt", Value: 1}}, Name: "ocop_expiry"},
+
+		// Checkout, orders and payments.
+		{Collection: "checkouts", Keys: bson.D{{Key: "idempotencyKey", Value: 1}}, Unique: true, Name: "idempotency_key_unique"},
+		{Collection: "checkouts", Keys: bson.D{{Key: "intentId", Value: 1}}, Name: "intent"},
+		{Collection: "checkouts", Keys: bson.D{{Key: "reference", Value: 1}}, Name: "reference"},
+		{Collection: "orders", Keys: bson.D{{Key: "code", Value: 1}}, Unique: true, Name: "code_unique"},
+		{Collection: "orders", Keys: bson.D{{Key: "checkoutId", Value: 1}}, Name: "checkout"},
+		{Collection: "orders", Keys: bson.D{{Key: "sellerId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Name: "seller_newest"},
+		{Collection: "orders", Keys: bson.D{{Key: "sellerId", Value: 1}, {Key: "status", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Name: "seller_status_newest"},
+		{Collection: "orders", Keys: bson.D{{Key: "buyer.accountId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Name: "buyer_newest"},
+		{Collection: "orders", Keys: bson.D{{Key: "status", Value: 1}, {Key: "holdUntil", Value: 1}}, Name: "unpaid_hold"},
+		{Collection: "orders", Keys: bson.D{{Key: "sellerRegionId", Value: 1}, {Key: "placedAt", Value: 1}}, Name: "region_placed"},
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 
 	"github.com/ocopmarket/market/accounts"
 	"github.com/ocopmarket/market/accounts/accountstest"
+	"github.com/ocopmarket/market/catalog/catalogtest"
+	"github.com/ocopmarket/market/sellers/sellerstest"
 	"github.com/ocopmarket/market/sqlite"
 )
 
@@ -62,4 +64,18 @@ func TestLease(t *testing.T) {
 	if ok, _ := db.AcquireLease(ctx, "sync", "a", time.Minute); !ok {
 		t.Fatal("a could not take a released lease")
 	}
+}
+
+func TestSellerStore(t *testing.T) {
+	sellerstest.Run(t, func(t *testing.T) sellerstest.Stores {
+		db := MustOpen(t)
+		return sellerstest.Stores{Accounts: db.Accounts(), Sellers: db.Sellers()}
+	})
+}
+
+func TestCatalogStore(t *testing.T) {
+	catalogtest.Run(t, func(t *testing.T) catalogtest.Stores {
+		db := MustOpen(t)
+		return catalogtest.Stores{Accounts: db.Accounts(), Sellers: db.Sellers(), Catalog: db.Catalog()}
+	})
 }

@@ -28,6 +28,14 @@ type config struct {
 	TrustProxy          bool
 	SQLiteSynchronous   string
 	ShutdownTimeout     time.Duration
+
+	// Checkout, orders and payments.
+	PaymentHold       time.Duration // OCOP_PAYMENT_HOLD: how long unpaid card/transfer checkouts keep stock
+	BankWebhookSecret string        // OCOP_BANK_WEBHOOK_SECRET: HMAC key of bank notifications
+	VietQRBIN         string        // OCOP_VIETQR_BIN / _ACCOUNT / _NAME: the platform's own account
+	VietQRAccount     string
+	VietQRName        string
+	BuyerKeySecret    string // OCOP_BUYER_KEY_SECRET: keys the hash that stands for a guest's phone
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -72,6 +80,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.ShutdownTimeout, err = time.ParseDuration(get("OCOP_SHUTDOWN_TIMEOUT", "20s")); err != nil {
 		return c, fmt.Errorf("OCOP_SHUTDOWN_TIMEOUT: %w", err)
 	}
+	if c.PaymentHold, err = time.ParseDuration(get("OCOP_PAYMENT_HOLD", "30m")); err != nil || c.PaymentHold <= 0 {
+		return c, fmt.Errorf("OCOP_PAYMENT_HOLD must be a positive duration such as 30m, not %q", get("OCOP_PAYMENT_HOLD", ""))
+	}
+	c.BankWebhookSecret = get("OCOP_BANK_WEBHOOK_SECRET", "")
+	c.VietQRBIN, c.VietQRAccount, c.VietQRName = get("OCOP_VIETQR_BIN", ""), get("OCOP_VIETQR_ACCOUNT", ""), get("OCOP_VIETQR_NAME", "")
+	if (c.VietQRBIN == "") != (c.VietQRAccount == "") {
+		return c, fmt.Errorf("OCOP_VIETQR_BIN and OCOP_VIETQR_ACCOUNT go together")
+	}
+	c.BuyerKeySecret = get("OCOP_BUYER_KEY_SECRET", "")
 	if c.BaseURL == "" {
 		host := c.Addr
 		if strings.HasPrefix(host, ":") {

@@ -28,6 +28,9 @@ const usage = `Chợ OCOP — the marketplace server.
 Usage:
   ocopd [serve]                 run the marketplace (the default)
   ocopd accounts create ...     create an account (admin, official, seller, helper, buyer)
+  ocopd regions import FILE     add communes/wards from a CSV or JSON list (id,name,level,parentId)
+  ocopd seed --demo [--seed N]  fill an empty marketplace with demo sellers, products and accounts
+  ocopd import FILE.csv --seller ID   import product listings from a spreadsheet
   ocopd version                 print the version
 
 Configuration comes from OCOP_* environment variables; see README.md.
@@ -58,6 +61,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return accountsCommand(ctx, cfg, args, getenv, stdin, stdout, stderr)
+	case "regions":
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return regionsCommand(cfg, args, stdout, stderr)
+	case "seed":
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return seedCommand(ctx, cfg, args, stdout, stderr)
+	case "import":
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return importCommand(ctx, cfg, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "ocopd", buildVersion())
 		return nil

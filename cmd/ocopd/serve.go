@@ -14,6 +14,9 @@ import (
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/accounts"
 	"github.com/ocopmarket/market/httpserver"
+	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/qrpng"
+	"github.com/ocopmarket/market/stripepay"
 )
 
 // serve runs the marketplace until ctx is cancelled, then shuts down
@@ -83,13 +86,32 @@ type app struct {
 	logger   *slog.Logger
 	stores   *stores
 	accounts *accounts.Service
-	handler  http.Handler
-	holder   string // this instance's name in leases
+	// Sellers, regions, categories and products.
+	market *marketServices
+	// Checkout, orders and payments.
+	orders  *orders.Service
+	handler http.Handler
+	holder  string // this instance's name in leases
 }
 
 func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, logger: logger, stores: st, holder: market.NewID()}
 	a.accounts = accounts.NewService(st.accounts, accounts.Options{})
+	ms, err := newMarketServices(cfg, st, a.accounts, market.SystemClock{})
+	if err != nil {
+		return nil, err
+	}
+	a.market = ms
+
+	// Checkout, orders and payments.
+	orderOpts := orders.Options{Hold: cfg.PaymentHold, BuyerKeySecret: cfg.BuyerKeySecret,
+		Platform: orders.BankAccount{BIN: cfg.VietQRBIN, Number: cfg.VietQRAccount, Holder: cfg.VietQRName}}
+	var stripeEvents func([]byte, string) (orders.PaymentEvent, error)
+	if cfg.StripeSecretKey != "" {
+		cards := stripepay.New(stripepay.Config{SecretKey: cfg.StripeSecretKey, WebhookSecret: cfg.StripeWebhookSecret, APIBase: cfg.StripeAPIBase})
+		orderOpts.Cards, stripeEvents = cards, cards.ParseEvent
+	}
+	a.orders = orders.NewService(st.orders, orderOpts)
 
 	h, err := httpserver.New(logger, httpserver.Config{
 		BaseURL:    cfg.BaseURL,
@@ -98,9 +120,19 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		TrustProxy: cfg.TrustProxy,
 	}, httpserver.Deps{
 		Accounts: a.accounts,
+		Regions:  ms.regions,
+		Sellers:  ms.sellers,
+		Catalog:  ms.catalog,
+		Blobs:    ms.blobs,
 		Ready: []httpserver.ReadyCheck{
 			{Name: "store", Check: st.ping},
 		},
+
+		// Checkout, orders and payments.
+		Orders:            a.orders,
+		StripeEvents:      stripeEvents,
+		BankWebhookSecret: cfg.BankWebhookSecret,
+		QRImage:           qrpng.Encode,
 	})
 	if err != nil {
 		return nil, err
@@ -116,6 +148,18 @@ func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
 		n, err := a.accounts.PurgeExpiredSessions(ctx)
 		if n > 0 {
 			a.logger.Info("purged expired sessions", "count", n)
+		}
+		return err
+	})
+	a.every(ctx, wg, "ocop-expiry", time.Hour, func(ctx context.Context) error {
+		_, err := a.stores.catalog.MarkExpiredCertificatesDirty(ctx, time.Now().UTC())
+		return err
+	})
+	// Checkout, orders and payments: unpaid card and bank-transfer checkouts give their stock back.
+	a.every(ctx, wg, "expire-unpaid-orders", time.Minute, func(ctx context.Context) error {
+		n, err := a.orders.ExpireUnpaid(ctx)
+		if n > 0 {
+			a.logger.Info("cancelled unpaid orders whose hold ran out", "count", n)
 		}
 		return err
 	})

@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/mongodb"
+	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/sellers"
 	"github.com/ocopmarket/market/sqlite"
 )
 
@@ -14,6 +17,10 @@ import (
 // MongoDB when OCOP_MONGODB_URI is set. Nothing above this file knows which.
 type stores struct {
 	accounts accounts.Store
+	// Sellers, regions, categories and products.
+	sellers sellers.Store
+	catalog catalog.Store
+	orders  orders.Store
 	// lease lets one instance at a time run a background job.
 	lease func(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 	ping  func(ctx context.Context) error
@@ -28,6 +35,9 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		}
 		return &stores{
 			accounts: db.Accounts(),
+			sellers:  db.Sellers(),
+			catalog:  db.Catalog(),
+			orders:   db.Orders(),
 			lease:    db.AcquireLease,
 			ping:     db.Ping,
 			close:    func() error { return db.Close(context.Background()) },
@@ -39,6 +49,9 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 	}
 	return &stores{
 		accounts: db.Accounts(),
+		sellers:  db.Sellers(),
+		catalog:  db.Catalog(),
+		orders:   db.Orders(),
 		lease:    db.AcquireLease,
 		ping:     db.Ping,
 		close:    db.Close,

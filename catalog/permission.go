@@ -1,0 +1,49 @@
+package catalog
+
+import (
+	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/sellers"
+)
+
+// Action is something done to a listing.
+type Action string
+
+// The actions on a listing.
+const (
+	// ViewHidden is seeing a listing that is not public (a draft, paused or
+	// archived listing, or any listing of a seller not verified).
+	ViewHidden Action = "view_hidden"
+	// Create is listing a new product for the seller.
+	Create Action = "create"
+	// Edit is changing a listing, its photos and its status.
+	Edit Action = "edit"
+	// ReviewOCOP is verifying or rejecting its OCOP certificate.
+	ReviewOCOP Action = "review_ocop"
+)
+
+// permissions is the one table of who may do what to a listing. An
+// official's region is matched against the product's region of origin.
+var permissions = map[Action][]sellers.Relation{
+	ViewHidden: {sellers.Owner, sellers.HelperOf, sellers.OfficialIn, sellers.Admin},
+	Create:     {sellers.Owner, sellers.HelperOf, sellers.Admin},
+	Edit:       {sellers.Owner, sellers.HelperOf, sellers.Admin},
+	ReviewOCOP: {sellers.OfficialIn, sellers.Admin},
+}
+
+// Allowed reports whether any of the relations may do the action.
+func Allowed(action Action, rels []sellers.Relation) bool {
+	for _, r := range rels {
+		for _, ok := range permissions[action] {
+			if r == ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Can reports whether the actor may do the action to a listing of the
+// seller whose region of origin is regionID.
+func Can(a market.Actor, s sellers.Seller, regionID string, action Action, scope sellers.RegionScope) bool {
+	return Allowed(action, sellers.RelationsOf(a, s, regionID, scope))
+}

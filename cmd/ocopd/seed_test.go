@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/sqlite"
+)
+
+func runCmd(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	env := map[string]string{"OCOP_DATA_DIR": dir, "OCOP_SQLITE_SYNCHRONOUS": "NORMAL"}
+	var out strings.Builder
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, io.Discard)
+	return out.String(), err
+}
+
+// dump describes every seller and product of a data directory, without
+// the random ids of the demo accounts.
+func dump(t *testing.T, dir string) string {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "ocop.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var b strings.Builder
+	err = db.Catalog().EachProduct(context.Background(), func(p catalog.Product) error {
+		s, err := db.Sellers().SellerByID(context.Background(), p.SellerID)
+		fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%d|%d|%v|%s|%d|%s|%v\n", p.ID, s.Name, s.Status, s.RegionID, p.Name, p.Price, p.Stock, p.Tiers, p.Status, p.OCOP.Stars, p.OCOP.Status, p.Assisted)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestSeedDemo(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	outA, err := runCmd(t, a, "seed", "--demo", "--seed", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outB, err := runCmd(t, b, "seed", "--demo", "--seed", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outA != outB {
+		t.Errorf("same seed, different summaries:\n%s\n%s", outA, outB)
+	}
+	dumpA := dump(t, a)
+	if dumpA != dump(t, b) {
+		t.Error("the same seed made different marketplaces")
+	}
+	lines := strings.Count(dumpA, "\n")
+	if lines < 250 || lines > 350 {
+		t.Errorf("%d demo products, want about 300", lines)
+	}
+	for _, want := range []string{"Hoa súng", "Khóm Cầu Đúc", "Bưởi Năm Roi", "Cá thát lát", "Mật ong rừng tràm", "Đường thốt nốt", "Nấm bào ngư", "Gạo thơm", "Tắc", "Khô cá lóc", "|verified|an-giang.", "|verified|can-tho.", "|true\n"} {
+		if !strings.Contains(dumpA, want) {
+			t.Errorf("the demo lacks %q", want)
+		}
+	}
+	for _, want := range []string{"40 sellers", "0900 000 001", "0900 000 002", "0900 000 004", "0900 000 005", demoPassword} {
+		if !strings.Contains(outA, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, outA)
+		}
+	}
+
+	again, err := runCmd(t, a, "seed", "--demo", "--seed", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(again, "Created now: 0 accounts, 0 sellers, 0 helpers, 0 products") || dump(t, a) != dumpA {
+		t.Errorf("re-running the seed changed the marketplace:\n%s", again)
+	}
+
+	c := t.TempDir()
+	if _, err := runCmd(t, c, "seed", "--demo", "--seed", "8"); err != nil {
+		t.Fatal(err)
+	}
+	if dump(t, c) == dumpA {
+		t.Error("another seed made the same marketplace")
+	}
+	if _, err := runCmd(t, c, "seed"); err == nil {
+		t.Error("seed without --demo did something")
+	}
+}
+
+func TestImportProducts(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runCmd(t, dir, "seed", "--demo"); err != nil {
+		t.Fatal(err)
+	}
+	before := strings.Count(dump(t, dir), "\n")
+	csv := "\ufeffname;categoryId;unit;priceVnd;stock;priceTiers;ocopStars;ocopCertificateNo;ocopIssuedBy;ocopIssuedAt;ocopExpiresAt\n" +
+		"Khóm Cầu Đúc loại 1;trai-cay;trái;15.000;300;20:13000;;;;;\n" +
+		"Mứt khóm;duong-banh-keo;hộp;55000;40;;4;OCOP-HG-2024-07;province;2024-03-01;2027-03-01\n" +
+		";trai-cay;trái;15000;10;;;;;;\n" +
+		"Khóm sấy;khong-co;túi;30000;10;;;;;;\n" +
+		"Nước cốt khóm;nuoc-ep;chai;bốn mươi nghìn;10;;;;;;\n" +
+		"Khóm giống;rau-cu;cây;5000;-3;;;;;;\n" +
+		"Trà khóm;tra-thao-moc;hộp;70000;25;10:80000;;;;;\n" +
+		"Bánh khóm;duong-banh-keo;hộp;60000;12;;7;X;province;2024-01-01;2026-01-01\n"
+	file := filepath.Join(t.TempDir(), "products.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, dir, "import", file, "--seller", "demo1-s0002")
+	if err == nil || !strings.Contains(err.Error(), "6 rows were not imported") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"line 4: name:", "line 5: categoryId:", "line 6: priceVnd:", "line 7: stock:", "line 8: priceTiers[0].priceVnd:", "line 9: ocop.stars:",
+		"Imported 2 of 8 rows",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	after := dump(t, dir)
+	if n := strings.Count(after, "\n"); n != before+2 {
+		t.Errorf("%d products after import, want %d", n, before+2)
+	}
+	if !strings.Contains(after, "Khóm Cầu Đúc loại 1|15000|300|[{20 13.000 ₫}]|active") || !strings.Contains(after, "Mứt khóm|55000|40|[]|active|4|pending") {
+		t.Errorf("imported rows are not as written")
+	}
+	if _, err := runCmd(t, dir, "import", file, "--seller", "no-such-seller"); err == nil {
+		t.Error("import into a missing seller succeeded")
+	}
+}
+
+func TestRegionsImport(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(t.TempDir(), "communes.csv")
+	os.WriteFile(file, []byte("id,name,level,parentId\nan-giang.vinh-gia,Xã Vĩnh Gia,commune,an-giang\nbad id,Xã X,commune,an-giang\n"), 0o644)
+	out, err := runCmd(t, dir, "regions", "import", file)
+	if err != nil || !strings.Contains(out, "Imported 1 regions (1 rows skipped)") {
+		t.Fatalf("regions import: %v %s", err, out)
+	}
+	srv := startServer(t, map[string]string{"OCOP_DATA_DIR": dir})
+	resp, err := http.Get(srv.URL + "/api/v1/regions?parent=an-giang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"an-giang.vinh-gia"`) || !strings.Contains(string(body), "Xã Vĩnh Gia") {
+		t.Errorf("the imported commune is not served: %.500s", body)
+	}
+}
