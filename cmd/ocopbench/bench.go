@@ -25,6 +25,8 @@ type target struct {
 	// indexed is how long the search index took to hold every seeded product.
 	indexed time.Duration
 	tmpDir  string
+	// hasSearch is false on a server without GET /api/v1/search.
+	hasSearch bool
 }
 
 // prepare builds and starts ocopd (or connects to --url) and makes sure the
@@ -128,6 +130,11 @@ func searchTotal(ctx context.Context, c *apiClient, query string) (int, error) {
 
 // waitIndexed waits until a search without text finds every seeded product.
 func (t *target) waitIndexed(ctx context.Context, stdout io.Writer) error {
+	has, err := hasRoute(ctx, t.api, "/api/v1/search")
+	if err != nil || !has {
+		return err
+	}
+	t.hasSearch = true
 	start := time.Now()
 	want := len(t.data.ProductIDs)
 	last := -1
@@ -221,6 +228,10 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 	for _, sc := range o.scenarios {
 		if ctx.Err() != nil {
 			break
+		}
+		if !t.hasSearch && (sc == "search" || sc == "mixed") {
+			fmt.Fprintf(stdout, "Skipping %s: the server has no search.\n", sc)
+			continue
 		}
 		fmt.Fprintf(stdout, "Running %s for %s…\n", sc, o.duration)
 		row := &row{name: sc}

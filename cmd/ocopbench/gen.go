@@ -27,7 +27,7 @@ var goods = map[string][]struct {
 		{"Sầu riêng Ri6", []string{"kg"}}, {"Chôm chôm Java", []string{"kg"}},
 		{"Dừa xiêm xanh", []string{"trái"}}, {"Cam sành", []string{"kg"}},
 		{"Quýt hồng Lai Vung", []string{"kg"}}, {"Vú sữa Lò Rèn", []string{"kg"}},
-		{"Măng cụt", []string{"kg"}}, {"Chuối xiêm", []string{"nải", "kg"}},
+		{"Măng cụt", []string{"kg"}}, {"Chuối xiêm", []string{"kg"}},
 	},
 	"rau-cu": {
 		{"Hoa súng", []string{"bó"}}, {"Bông điên điển", []string{"bó", "kg"}},
@@ -43,7 +43,7 @@ var goods = map[string][]struct {
 		{"Cá tra fillet", []string{"kg"}}, {"Ốc bươu", []string{"kg"}},
 	},
 	"thit-trung": {
-		{"Thịt heo rừng lai", []string{"kg"}}, {"Trứng vịt", []string{"chục"}},
+		{"Thịt heo rừng lai", []string{"kg"}}, {"Trứng vịt", []string{"khay", "hộp"}},
 		{"Lạp xưởng tươi", []string{"kg", "hộp"}},
 	},
 	"kho-mam": {
