@@ -236,19 +236,23 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		fmt.Fprintf(stdout, "Running %s for %s…\n", sc, o.duration)
 		row := &row{name: sc}
 		var profile func() error
-		if o.pprofDir != "" {
-			profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), o.duration)
+		startProfile := func() {
+			if o.pprofDir != "" {
+				profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), o.duration)
+			}
 		}
 		switch sc {
 		case "product":
 			if row.base, err = bareBaseline(); err != nil {
 				return err
 			}
+			startProfile()
 			row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, productOp(load, ids))
 		case "search":
 			if row.base, err = bareBaseline(); err != nil {
 				return err
 			}
+			startProfile()
 			row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, searchOp(load, queries))
 		case "checkout", "mixed":
 			initial, err := stocks(ctx, t.api, hot)
@@ -267,12 +271,14 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 					row.base.name = "raw SQLite tx"
 					rc.close()
 				}
+				startProfile()
 				row.res = runLoad(ctx, sc, o.duration, o.buyers, o.seed, okStatus, ck.op)
 				row.res.ok = row.res.byStatus[http.StatusCreated] // throughput counts checkouts made
 			} else {
 				if row.base, err = bareBaseline(); err != nil {
 					return err
 				}
+				startProfile()
 				row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, okStatus, mixedOp(searchOp(load, queries), productOp(load, ids), ck))
 			}
 			v, err := verifyCheckouts(ctx, t.api, initial, ck.acknowledged())
