@@ -305,6 +305,10 @@ func compressible(contentType string) bool {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if wantsHTML(r) {
+		s.webNotFound(w, r)
+		return
+	}
 	writeError(w, r, market.Errorf(market.NotFound, "Không tìm thấy trang hoặc địa chỉ này.", "No such page or endpoint."))
 }
 

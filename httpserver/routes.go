@@ -72,6 +72,55 @@ func addRoutes(r *mux.Router, s *Server) {
 	}
 
 	// Uptake.
+	if d.Uptake != nil {
+		api.Handle("/uptake/summary", handleUptakeSummary(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/series", handleUptakeSeries(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/regions", handleUptakeRegions(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/export.csv", handleUptakeExport(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/ocop-registry", handleUptakeRegistry(d.Uptake)).Methods(http.MethodPost)
+	}
 
-	// Web pages.
+	// Web pages. They call the same services as the JSON API, never the
+	// API over HTTP; unsafe methods pass the CSRF check of webSession.
+	page, form := []string{http.MethodGet, http.MethodHead}, []string{http.MethodPost}
+	r.PathPrefix("/static/").Handler(s.handleStatic()).Methods(page...)
+	r.Handle("/lang/{lang}", s.handleLanguage()).Methods(page...)
+	r.Handle("/", s.handleHome()).Methods(page...)
+	r.Handle("/signin", s.handleSignInPage()).Methods(page...)
+	r.Handle("/signin", s.handleSignIn()).Methods(form...)
+	r.Handle("/signup", s.handleSignUpPage()).Methods(page...)
+	r.Handle("/signup", s.handleSignUp()).Methods(form...)
+	r.Handle("/signout", s.handleSignOut()).Methods(form...)
+	r.Handle("/account", s.handleAccountPage()).Methods(page...)
+	if d.Regions != nil && d.Sellers != nil && d.Catalog != nil {
+		r.Handle("/p/{id}", s.handleProductPage()).Methods(page...)
+		r.Handle("/s/{id}", s.handleShopPage()).Methods(page...)
+		r.Handle("/cart", s.handleCartPage()).Methods(page...)
+		r.Handle("/cart", s.handleCartAdd()).Methods(form...)
+		r.Handle("/seller", s.handleSellerHome()).Methods(page...)
+		r.Handle("/seller/register", s.handleSellerRegisterPage()).Methods(page...)
+		r.Handle("/seller/register", s.handleSellerRegister()).Methods(form...)
+		r.Handle("/seller/products/new", s.handleProductNewPage()).Methods(page...)
+		r.Handle("/seller/products", s.handleProductCreate()).Methods(form...)
+		r.Handle("/seller/products/{id}", s.handleProductEditPage()).Methods(page...)
+		r.Handle("/seller/products/{id}", s.handleProductEdit()).Methods(form...)
+		r.Handle("/seller/products/{id}/quick", s.handleProductQuick()).Methods(form...)
+		r.Handle("/seller/products/{id}/photos", s.handleProductPhotos()).Methods(form...)
+		r.Handle("/seller/products/{id}/status", s.handleProductStatus()).Methods(form...)
+		r.Handle("/seller/poster", s.handlePoster()).Methods(page...)
+		if d.Orders != nil {
+			r.Handle("/checkout", s.handleCheckoutPage()).Methods(page...)
+			r.Handle("/checkout", s.handleCheckout()).Methods(form...)
+			r.Handle("/checkout/{id}", s.handleConfirmation()).Methods(page...)
+			r.Handle("/checkout/{id}/qr.png", s.handleCheckoutQRImage()).Methods(page...)
+			r.Handle("/orders/lookup", s.handleLookup()).Methods(page...)
+			r.Handle("/account/orders", s.handleMyOrders()).Methods(page...)
+			r.Handle("/seller/orders", s.handleSellerOrders()).Methods(page...)
+			r.Handle("/seller/orders/{id}", s.handleSellerOrderMove()).Methods(form...)
+		}
+		r.Handle("/official", http.RedirectHandler("/official/queue", http.StatusSeeOther)).Methods(page...)
+		r.Handle("/official/queue", s.handleOfficialQueue()).Methods(page...)
+		r.Handle("/official/sellers/{id}", s.handleSellerDecision()).Methods(form...)
+		r.Handle("/official/products/{id}/ocop", s.handleOCOPDecision()).Methods(form...)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/regions"
 	"github.com/ocopmarket/market/sellers"
+	"github.com/ocopmarket/market/uptake"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -71,6 +72,7 @@ type Deps struct {
 	QRImage func(content string, sizePx int) ([]byte, error)
 
 	// Uptake.
+	Uptake *uptake.Service
 }
 
 // Server is the HTTP handler of the marketplace.
@@ -83,6 +85,7 @@ type Server struct {
 	metrics *metrics
 	limits  *limits
 	handler http.Handler
+	web     *webUI
 }
 
 // New builds the handler. It fails when the OpenAPI document does not load.
@@ -111,11 +114,14 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 		metrics: newMetrics(reg),
 		limits:  newLimits(cfg.RateLimits),
 	}
+	if s.web, err = newWebUI(cfg); err != nil {
+		return nil, err
+	}
 	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 	s.router.Use(s.observe)
 	addRoutes(s.router, s)
-	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.router)))))
+	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.webSession(s.router))))))
 	return s, nil
 }
 

@@ -199,15 +199,13 @@ type productSnapDoc struct {
 }
 
 type sellerSnapDoc struct {
-	ID                  string `bson:"_id"`
-	Name                string `bson:"name"`
-	RegionID            string `bson:"regionId"`
-	Status              string `bson:"status"`
-	BankBIN             string `bson:"bankBin"`
-	BankAccountNumber   string `bson:"bankAccountNumber"`
-	BankHolder          string `bson:"bankHolder"`
-	ShippingFeeVnd      int64  `bson:"shippingFeeVnd"`
-	FreeShippingOverVnd int64  `bson:"freeShippingOverVnd"`
+	ID                  string  `bson:"_id"`
+	Name                string  `bson:"name"`
+	RegionID            string  `bson:"regionId"`
+	Status              string  `bson:"status"`
+	Bank                bankDoc `bson:"bank"`
+	ShippingFeeVnd      int64   `bson:"shippingFeeVnd"`
+	FreeShippingOverVnd int64   `bson:"freeShippingOverVnd"`
 }
 
 // reserveFilter matches a product only while enough stock remains.
@@ -335,7 +333,7 @@ func (s *OrderStore) snapshots(ctx context.Context, ids []string) ([]orders.Prod
 	sellers := map[string]orders.SellerSnapshot{}
 	for _, d := range ss {
 		sellers[d.ID] = orders.SellerSnapshot{ID: d.ID, Name: d.Name, RegionID: d.RegionID, Status: d.Status,
-			Bank:        orders.BankAccount{BIN: d.BankBIN, Number: d.BankAccountNumber, Holder: d.BankHolder},
+			Bank:        orders.BankAccount{BIN: d.Bank.BIN, Number: d.Bank.AccountNumber, Holder: d.Bank.Holder},
 			ShippingFee: market.VND(d.ShippingFeeVnd), FreeShippingOver: market.VND(d.FreeShippingOverVnd)}
 	}
 	out := make([]orders.ProductSnapshot, 0, len(ps))
@@ -722,13 +720,13 @@ func (s *OrderStore) ForgetEvent(ctx context.Context, ev orders.PaymentEvent) er
 // are the sellers document's helpers array of {accountId, …}.
 func (s *OrderStore) SellerAccess(ctx context.Context, sellerID, accountID string) (orders.Access, error) {
 	var d struct {
-		Owner   string `bson:"ownerAccountId"`
+		Owner   string `bson:"ownerId"`
 		Helpers []struct {
 			AccountID string `bson:"accountId"`
 		} `bson:"helpers"`
 	}
 	err := s.col("sellers").FindOne(ctx, bson.D{{Key: "_id", Value: sellerID}},
-		options.FindOne().SetProjection(bson.D{{Key: "ownerAccountId", Value: 1}, {Key: "helpers", Value: 1}})).Decode(&d)
+		options.FindOne().SetProjection(bson.D{{Key: "ownerId", Value: 1}, {Key: "helpers", Value: 1}})).Decode(&d)
 	if isNoDocuments(err) {
 		return orders.Access{}, nil
 	}

@@ -25,9 +25,9 @@ func TestOrderStoreContract(t *testing.T) {
 				if s.HelperAccountID != "" {
 					helpers = append(helpers, bson.D{{Key: "accountId", Value: s.HelperAccountID}})
 				}
-				if _, err := db.db.Collection("sellers").InsertOne(ctx, bson.D{{Key: "_id", Value: s.ID}, {Key: "ownerAccountId", Value: s.OwnerAccountID},
+				if _, err := db.db.Collection("sellers").InsertOne(ctx, bson.D{{Key: "_id", Value: s.ID}, {Key: "ownerId", Value: s.OwnerAccountID},
 					{Key: "name", Value: s.Name}, {Key: "regionId", Value: s.RegionID}, {Key: "status", Value: s.Status},
-					{Key: "bankBin", Value: s.Bank.BIN}, {Key: "bankAccountNumber", Value: s.Bank.Number}, {Key: "bankHolder", Value: s.Bank.Holder},
+					{Key: "bank", Value: bson.D{{Key: "bin", Value: s.Bank.BIN}, {Key: "accountNumber", Value: s.Bank.Number}, {Key: "holder", Value: s.Bank.Holder}}},
 					{Key: "shippingFeeVnd", Value: int64(s.ShippingFee)}, {Key: "freeShippingOverVnd", Value: int64(s.FreeShippingOver)},
 					{Key: "helpers", Value: helpers}}); err != nil {
 					t.Fatal(err)

@@ -68,7 +68,7 @@ type seeder struct {
 	owners   []accounts.Account
 	sellers  []sellers.Seller
 	products []catalog.Product
-	created  struct{ accounts, sellers, products, helpers int }
+	created  struct{ accounts, sellers, products, helpers, orders int }
 }
 
 func newSeeder(ctx context.Context, st *stores, ms *marketServices, seed uint64) *seeder {
@@ -78,7 +78,7 @@ func newSeeder(ctx context.Context, st *stores, ms *marketServices, seed uint64)
 }
 
 func (s *seeder) run() error {
-	for _, step := range []func() error{s.seedAccounts, s.seedSellers, s.seedHelpers, s.seedProducts} {
+	for _, step := range []func() error{s.seedAccounts, s.seedSellers, s.seedHelpers, s.seedProducts, s.seedOrders} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -492,8 +492,8 @@ func (s *seeder) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Demo marketplace (seed %d): %d sellers (%d verified), %d products (%d with an OCOP badge, %d listed by a helper).\n",
 		s.seed, len(s.sellers), verified, len(s.products), ocop, assisted)
-	fmt.Fprintf(w, "Created now: %d accounts, %d sellers, %d helpers, %d products (the rest were already there).\n",
-		s.created.accounts, s.created.sellers, s.created.helpers, s.created.products)
+	fmt.Fprintf(w, "Created now: %d accounts, %d sellers, %d helpers, %d products, %d orders (the rest were already there).\n",
+		s.created.accounts, s.created.sellers, s.created.helpers, s.created.products, s.created.orders)
 	fmt.Fprintln(w, "Demo accounts (password for all: "+demoPassword+"):")
 	for _, k := range []struct{ key, what string }{
 		{"admin", "admin"}, {"official", "official of TP Cần Thơ"}, {"official-ag", "official of Tỉnh An Giang"},

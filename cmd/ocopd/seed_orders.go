@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/ocopmarket/market"
@@ -57,12 +59,14 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 	clock := market.NewManualClock(end.AddDate(-1, 0, 0))
 	svc := orders.NewService(store, orders.Options{Clock: clock, Cards: demoCards{},
 		Platform: orders.BankAccount{BIN: "970436", Number: "0000000000", Holder: "CHO OCOP DEMO"}})
-	rng := rand.New(rand.NewSource(seed))
 	start := end.AddDate(-1, 0, 0)
 	for m := 0; m < 12; m++ {
 		monthStart := start.AddDate(0, m, 0)
 		cashless := 0.25 + 0.40*float64(m)/11
 		for i := 0; i < perMonth; i++ {
+			// Each order draws from its own source, so that a re-run asks
+			// exactly the same and finds what the first run made.
+			rng := rand.New(rand.NewSource(seed<<32 + int64(m)<<16 + int64(i)))
 			at := monthStart.Add(time.Duration(rng.Int63n(int64(monthStart.AddDate(0, 1, 0).Sub(monthStart)))))
 			if at.After(end) {
 				continue
@@ -81,7 +85,7 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 			}
 			buyer := rng.Intn(40) // forty buyers, so some come back
 			clock.Set(at)
-			c, _, err := svc.Checkout(ctx, market.Actor{}, orders.CheckoutRequest{
+			c, created, err := svc.Checkout(ctx, market.Actor{}, orders.CheckoutRequest{
 				IdempotencyKey: fmt.Sprintf("demo-%d-%02d-%04d", seed, m, i),
 				Items:          []orders.Item{{ProductID: p.ID, Qty: qty}},
 				Buyer:          orders.Buyer{Name: demoBuyerNames[buyer%len(demoBuyerNames)]},
@@ -95,6 +99,9 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 			}
 			if err != nil {
 				return stats, err
+			}
+			if !created {
+				continue // made by an earlier run of the same seed
 			}
 			stats.Orders += len(c.Orders)
 			stats.ByMonth[at.Format("2006-01")] += len(c.Orders)
@@ -215,4 +222,44 @@ func advanceDemoCheckout(ctx context.Context, svc *orders.Service, clock *market
 		}
 	}
 	return cancelled, nil
+}
+
+// seedOrders is the seed's last step: a year of orders for the demo
+// products, ending at the demo's "now".
+func (s *seeder) seedOrders() error {
+	owner := map[string]string{}
+	for _, x := range s.sellers {
+		owner[x.ID] = x.OwnerID
+	}
+	products := make([]demoProduct, 0, len(s.products))
+	for _, p := range s.products {
+		products = append(products, demoProduct{ID: p.ID, SellerOwnerID: owner[p.SellerID], Season: seasonMonths(p.Season)})
+	}
+	stats, err := seedDemoOrders(s.ctx, s.st.orders, products, s.base, int64(s.seed), 60)
+	s.created.orders = stats.Orders
+	return err
+}
+
+var monthRange = regexp.MustCompile(`tháng (\d{1,2})\s*[–-]\s*(\d{1,2})`)
+
+// seasonMonths reads the harvest months of a season as sellers write it
+// ("tháng 7–11 (mùa nước nổi)", "quanh năm, rộ tháng 8–12"); nil when it
+// names no months.
+func seasonMonths(season string) []time.Month {
+	m := monthRange.FindStringSubmatch(season)
+	if m == nil {
+		return nil
+	}
+	from, _ := strconv.Atoi(m[1])
+	to, _ := strconv.Atoi(m[2])
+	if from < 1 || from > 12 || to < 1 || to > 12 {
+		return nil
+	}
+	var out []time.Month
+	for x := from; ; x = x%12 + 1 {
+		out = append(out, time.Month(x))
+		if x == to {
+			return out
+		}
+	}
 }

@@ -1,0 +1,262 @@
+package httpserver
+
+import (
+	"time"
+
+	"github.com/ocopmarket/market"
+)
+
+// The data of each page, shaped for its template. Handlers turn domain
+// values into these, so that templates never reach into the domain.
+
+// option is one choice of a select or a set of radio buttons.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// optGroup is a labelled group of options.
+type optGroup struct {
+	Label   string
+	Options []option
+}
+
+// facetLink is a filter as a link, with how many results it keeps.
+type facetLink struct {
+	Label, URL string
+	Count      int
+	Selected   bool
+}
+
+type imageView struct {
+	URL, Thumb    string
+	Width, Height int
+}
+
+type tierRow struct {
+	MinQty int
+	Price  market.VND
+}
+
+type sellerBrief struct {
+	ID, Name, Kind, Place string
+}
+
+// shareBox is the share card of product and shop pages.
+type shareBox struct {
+	URL, Title, QR string
+}
+
+type productPage struct {
+	ID, Name, Unit       string
+	Price                market.VND
+	Tiers                []tierRow
+	Stock, MinOrderQty   int
+	InStock, Preorder    bool
+	Public               bool
+	CartQty              int
+	Stars                int
+	OCOPNumber           string
+	Images               []imageView
+	Origin, Season       string
+	CategoryID, Category string
+	Description          string
+	Paragraphs           []string
+	Seller               sellerBrief
+	Share                shareBox
+}
+
+type shopPage struct {
+	ID, Name, Kind, Place string
+	Verified              bool
+	Story                 []string
+	Since                 time.Time
+	Zalo                  string
+	ShippingFee, FreeOver market.VND
+	Count                 int
+	Products              []productCard
+	Share                 shareBox
+}
+
+type searchPage struct {
+	Q                          string
+	Total, Page, Pages         int
+	Active                     []facetLink
+	Sorts, Categories, Regions []option
+	StarOptions                []option
+	MinPrice, MaxPrice         string
+	InStock                    bool
+	StarFacets, CategoryFacets []facetLink
+	Hits                       []productCard
+	PrevURL, NextURL           string
+}
+
+type cartRow struct {
+	ProductID, Name, Unit string
+	Qty, Max              int
+	UnitPrice, LineTotal  market.VND
+	Problem               string
+}
+
+type cartGroup struct {
+	SellerName         string
+	Lines              []cartRow
+	Subtotal, Shipping market.VND
+}
+
+type cartPage struct {
+	Groups      []cartGroup
+	Total       market.VND
+	CanCheckout bool
+}
+
+type payOption struct {
+	Value, Label, Hint, Icon string
+	Selected                 bool
+}
+
+type checkoutPage struct {
+	Lines           []cartRow
+	Shipping, Total market.VND
+	// Key is the idempotency key of this form: sending it twice (a double
+	// tap, a retry on a flaky link) never makes a second order.
+	Key       string
+	Provinces []option
+	Methods   []payOption
+}
+
+type vietQRView struct {
+	ImageURL              string
+	Amount                market.VND
+	AmountDigits          string
+	Reference             string
+	Bank, Account, Holder string
+	HoldUntil             time.Time
+}
+
+type orderLine struct {
+	Name, Unit           string
+	Qty                  int
+	UnitPrice, LineTotal market.VND
+}
+
+type orderStep struct {
+	Label string
+	Done  bool
+	At    time.Time
+}
+
+type orderView struct {
+	ID, Code                  string
+	StatusClass, StatusLabel  string
+	SellerName                string
+	CreatedAt                 time.Time
+	Lines                     []orderLine
+	Subtotal, Shipping, Total market.VND
+	PaymentLabel, Tracking    string
+	Steps                     []orderStep
+}
+
+type confirmationPage struct {
+	VietQR     *vietQRView
+	CardSecret string
+	ReturnURL  string
+	COD        bool
+	Total      market.VND
+	Orders     []orderView
+	TrackURL   string
+}
+
+type registerPage struct {
+	Kinds   []option
+	Regions []optGroup
+	Banks   []option
+}
+
+type sellerProductRow struct {
+	ID, Name, Thumb          string
+	StatusClass, StatusLabel string
+	Stars                    int
+	Unit, PriceText          string
+	Stock                    int
+	Version                  int64
+}
+
+type sellerHomePage struct {
+	Shop                     sellerBrief
+	StatusClass, StatusLabel string
+	StatusNote               string
+	NewOrders                int
+	Products                 []sellerProductRow
+}
+
+type productFormPage struct {
+	ID          string
+	Version     int64
+	Status      string
+	Images      []imageView
+	Units       []option
+	Categories  []optGroup
+	StarOptions []option
+}
+
+type orderAction struct {
+	To, Label       string
+	Primary, Danger bool
+}
+
+type inboxOrder struct {
+	orderView
+	BuyerName, BuyerPhone, BuyerPhoneIntl string
+	Address, Note                         string
+	Actions                               []orderAction
+	NeedsTracking, CanCancel              bool
+}
+
+type inboxPage struct {
+	Filters []facetLink
+	Orders  []inboxOrder
+}
+
+type posterPage struct {
+	Name, Place, QR, URL, Phone, Zalo string
+}
+
+type kpi struct {
+	Value, Label string
+}
+
+type regionRow struct {
+	Name, URL                 string
+	Sellers, Products, Orders int64
+	GMV                       market.VND
+	Cashless                  float64
+}
+
+type dashboardPage struct {
+	RegionID, RegionName string
+	From, To             string
+	Waiting              int
+	KPIs                 []kpi
+	Charts               []chart
+	Rows                 []regionRow
+	CSVURL               string
+}
+
+type queueSeller struct {
+	ID, Name, Kind, Place, Address, Phone string
+	CreatedAt                             time.Time
+}
+
+type queueCert struct {
+	ProductID, ProductName string
+	Stars                  int
+	Number                 string
+	IssuedAt, ExpiresAt    time.Time
+	SellerName, Place      string
+}
+
+type queuePage struct {
+	Sellers      []queueSeller
+	Certificates []queueCert
+}
