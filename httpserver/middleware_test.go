@@ -2,6 +2,8 @@ package httpserver
 
 import (
 	"compress/gzip"
+	"context"
+	"fmt"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -130,5 +132,18 @@ func TestOpenAPIFragmentsMustNotDisagree(t *testing.T) {
 	}
 	if err := mergeInto(dst, map[string]any{"paths": map[string]any{"/a": map[string]any{"get": "z"}}}, "c.yaml"); err == nil || !strings.Contains(err.Error(), "/paths/a/get") && !strings.Contains(err.Error(), "c.yaml") {
 		t.Fatalf("conflicting fragments merged: %v", err)
+	}
+}
+
+func TestClientGoneIsNotAnInternalError(t *testing.T) {
+	var logs strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	ctx = context.WithValue(ctx, keyLogger, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	cancel()
+	r := httptest.NewRequest("POST", "/api/v1/checkout", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	writeError(rec, r, fmt.Errorf("sqlite: begin: %w", context.Canceled))
+	if rec.Code != http.StatusServiceUnavailable || strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("got %d, logs %q", rec.Code, logs.String())
 	}
 }

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,6 +57,11 @@ type errorDetail struct {
 	RequestID string            `json:"requestId,omitempty"`
 }
 
+var (
+	errGone    = market.Errorf(market.Unavailable, "Kết nối đã bị ngắt.", "The connection was closed.")
+	errTimeout = market.Errorf(market.Unavailable, "Máy chủ đang bận, vui lòng thử lại.", "The server is busy; please try again.")
+)
+
 var errInternal = market.Errorf(market.Internal,
 	"Đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
 	"Something went wrong. Please try again in a few minutes.")
@@ -64,7 +70,15 @@ var errInternal = market.Errorf(market.Internal,
 // logged here, once, with the request id; the client never sees their cause.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *market.Error
-	if !errors.As(err, &e) || e.Code == market.Internal || statusOf[e.Code] == 0 {
+	switch {
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away (a phone lost its signal); nobody reads the answer.
+		loggerFrom(r.Context()).Debug("client went away", "err", err)
+		e = errGone
+	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil:
+		loggerFrom(r.Context()).Warn("request timed out", "err", err)
+		e = errTimeout
+	case !errors.As(err, &e) || e.Code == market.Internal || statusOf[e.Code] == 0:
 		loggerFrom(r.Context()).Error("request failed", "err", err)
 		e = errInternal
 	}
