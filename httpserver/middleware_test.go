@@ -3,8 +3,8 @@ package httpserver
 import (
 	"compress/gzip"
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
