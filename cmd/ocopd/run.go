@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `Chợ OCOP — the marketplace server.
+
+Usage:
+  ocopd [serve]                 run the marketplace (the default)
+  ocopd accounts create ...     create an account (admin, official, seller, helper, buyer)
+  ocopd version                 print the version
+
+Configuration comes from OCOP_* environment variables; see README.md.
+`
+
+// run is the whole program: main only supplies the process's context,
+// arguments, environment and standard streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, stderr)
+	case "accounts":
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return accountsCommand(ctx, cfg, args, getenv, stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "ocopd", buildVersion())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return errors.New("unknown command " + fmt.Sprintf("%q", cmd))
+	}
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/httpserver"
+)
+
+// serve runs the marketplace until ctx is cancelled, then shuts down
+// gracefully: it stops accepting, lets requests in flight finish (within
+// OCOP_SHUTDOWN_TIMEOUT), stops background jobs and closes the stores.
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	logger := cfg.logger(stderr)
+	logger.Info("starting ocopd", append([]any{"version", buildVersion(), "dataDir", cfg.DataDir}, cfg.backendNames()...)...)
+
+	st, err := openStores(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+
+	app, err := newApp(cfg, st, logger)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           app.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a 15 MB photo over 3G
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Chợ OCOP is listening on http://%s\n", ln.Addr())
+	logger.Info("listening", "addr", ln.Addr().String(), "baseURL", cfg.BaseURL)
+
+	jobsCtx, stopJobs := context.WithCancel(context.Background())
+	var jobs sync.WaitGroup
+	app.startJobs(jobsCtx, &jobs)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		stopJobs()
+		jobs.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(shutCtx)
+	stopJobs()
+	jobs.Wait()
+	if serr := <-served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	logger.Info("stopped")
+	return err
+}
+
+// app is the marketplace wired together: services over the stores, and the
+// HTTP handler over the services.
+type app struct {
+	cfg      config
+	logger   *slog.Logger
+	stores   *stores
+	accounts *accounts.Service
+	handler  http.Handler
+	holder   string // this instance's name in leases
+}
+
+func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, logger: logger, stores: st, holder: market.NewID()}
+	a.accounts = accounts.NewService(st.accounts, accounts.Options{})
+
+	h, err := httpserver.New(logger, httpserver.Config{
+		BaseURL:    cfg.BaseURL,
+		Version:    buildVersion(),
+		RateLimits: cfg.RateLimits,
+		TrustProxy: cfg.TrustProxy,
+	}, httpserver.Deps{
+		Accounts: a.accounts,
+		Ready: []httpserver.ReadyCheck{
+			{Name: "store", Check: st.ping},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.handler = h
+	return a, nil
+}
+
+// startJobs starts the background jobs. Each takes a lease before each
+// round, so that with many instances only one does each job at a time.
+func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
+	a.every(ctx, wg, "purge-sessions", time.Hour, func(ctx context.Context) error {
+		n, err := a.accounts.PurgeExpiredSessions(ctx)
+		if n > 0 {
+			a.logger.Info("purged expired sessions", "count", n)
+		}
+		return err
+	})
+}
+
+// every runs job now and then every interval while this instance holds the
+// job's lease, until ctx ends.
+func (a *app) every(ctx context.Context, wg *sync.WaitGroup, name string, interval time.Duration, job func(context.Context) error) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			ok, err := a.stores.lease(ctx, name, a.holder, interval+interval/2)
+			if err == nil && ok {
+				err = job(ctx)
+			}
+			if err != nil && ctx.Err() == nil {
+				a.logger.Warn("background job failed", "job", name, "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}

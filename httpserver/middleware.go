@@ -1,0 +1,314 @@
+package httpserver
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/ocopmarket/market"
+)
+
+// maxBodyBytes bounds every request body: the largest is a 15 MB photo in a
+// multipart form. JSON bodies have their own, smaller limit.
+const maxBodyBytes = 20 << 20
+
+type ctxKey int
+
+const (
+	keyInfo ctxKey = iota
+	keyLogger
+	keyActor
+	keyJSONLimit
+	keyToken
+)
+
+// reqInfo is what the middleware learns about a request as it goes.
+type reqInfo struct {
+	id     string
+	route  string
+	status int
+	bytes  int64
+}
+
+func requestIDFrom(ctx context.Context) string {
+	if i, ok := ctx.Value(keyInfo).(*reqInfo); ok {
+		return i.id
+	}
+	return ""
+}
+
+func loggerFrom(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(keyLogger).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+func jsonLimitFrom(ctx context.Context) int64 {
+	if n, ok := ctx.Value(keyJSONLimit).(int64); ok {
+		return n
+	}
+	return 1 << 20
+}
+
+// actorFrom returns the person the request acts for (anonymous if none).
+func actorFrom(ctx context.Context) market.Actor {
+	a, _ := ctx.Value(keyActor).(market.Actor)
+	return a
+}
+
+// statusWriter remembers the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	info *reqInfo
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.info.status == 0 {
+		w.info.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.info.status == 0 {
+		w.info.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.info.bytes += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// requestID is the outermost middleware: it names the request, bounds its
+// body and its time, and writes the access log and metrics when it is done.
+func (s *Server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !market.ValidID(id) {
+			id = market.NewID()
+		}
+		info := &reqInfo{id: id, route: "unmatched"}
+		logger := s.logger.With("requestId", id)
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		ctx = context.WithValue(ctx, keyInfo, info)
+		ctx = context.WithValue(ctx, keyLogger, logger)
+		ctx = context.WithValue(ctx, keyJSONLimit, s.cfg.JSONBodyLimit)
+		w.Header().Set("X-Request-Id", id)
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(&statusWriter{ResponseWriter: w, info: info}, r.WithContext(ctx))
+
+		if info.status == 0 {
+			info.status = http.StatusOK
+		}
+		elapsed := time.Since(start)
+		s.metrics.observe(r.Method, info.route, info.status, elapsed)
+		level := slog.LevelInfo
+		if info.status >= 500 {
+			level = slog.LevelError
+		}
+		logger.LogAttrs(r.Context(), level, "request",
+			slog.String("method", r.Method), slog.String("route", info.route), slog.String("path", r.URL.Path),
+			slog.Int("status", info.status), slog.Int64("bytes", info.bytes),
+			slog.Duration("duration", elapsed), slog.String("client", s.clientAddr(r)))
+	})
+}
+
+// observe runs inside the router and records which route matched, so that
+// metrics and logs group by route template, never by raw path.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info, ok := r.Context().Value(keyInfo).(*reqInfo); ok {
+			if route := mux.CurrentRoute(r); route != nil {
+				if tpl, err := route.GetPathTemplate(); err == nil {
+					info.route = tpl
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanic turns a panic into a 500 with the request id, logged once.
+func (s *Server) recoverPanic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				loggerFrom(r.Context()).Error("panic", "value", fmt.Sprint(v), "stack", string(debug.Stack()))
+				writeError(w, r, market.Errorf(market.Internal, errInternal.Message.VI, errInternal.Message.EN))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate resolves a bearer token to the actor. A request without a
+// token is anonymous; a request with a bad token is refused, so that a
+// client never mistakes a lapsed session for an anonymous answer.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r)
+		if !ok || s.deps.Accounts == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		a, err := s.deps.Accounts.Authenticate(r.Context(), token)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		ctx := context.WithValue(r.Context(), keyActor, a.Actor())
+		ctx = context.WithValue(ctx, keyToken, token)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// clientAddr is the address rate limits and logs use.
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// compress gzips text responses for clients that accept it: on a slow 3G
+// link a JSON search answer shrinks five-fold.
+func (s *Server) compress(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept-Encoding")
+		if !acceptsGzip(r) || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		gw := &gzipWriter{ResponseWriter: w}
+		defer gw.close()
+		next.ServeHTTP(gw, r)
+	})
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(enc, "gzip") && strings.ReplaceAll(params, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
+
+// gzipWriter compresses the body when the content type is text-like and
+// the response is not tiny; otherwise it passes bytes through.
+type gzipWriter struct {
+	http.ResponseWriter
+	gz      *gzip.Writer
+	decided bool
+}
+
+func (w *gzipWriter) WriteHeader(code int) {
+	w.decide(code)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *gzipWriter) decide(code int) {
+	if w.decided {
+		return
+	}
+	w.decided = true
+	h := w.Header()
+	ct := h.Get("Content-Type")
+	if code == http.StatusNoContent || code == http.StatusNotModified || h.Get("Content-Encoding") != "" || !compressible(ct) {
+		return
+	}
+	h.Del("Content-Length")
+	h.Set("Content-Encoding", "gzip")
+	w.gz = gzipPool.Get().(*gzip.Writer)
+	w.gz.Reset(w.ResponseWriter)
+}
+
+func (w *gzipWriter) Write(b []byte) (int, error) {
+	if !w.decided {
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", http.DetectContentType(b))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.gz != nil {
+		return w.gz.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *gzipWriter) close() {
+	if w.gz != nil {
+		_ = w.gz.Close()
+		gzipPool.Put(w.gz)
+		w.gz = nil
+	}
+}
+
+func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func compressible(contentType string) bool {
+	ct, _, _ := strings.Cut(contentType, ";")
+	switch strings.TrimSpace(ct) {
+	case "application/json", "text/html", "text/css", "text/plain", "text/csv", "application/javascript", "text/javascript", "image/svg+xml":
+		return true
+	}
+	return false
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, r, market.Errorf(market.NotFound, "Không tìm thấy trang hoặc địa chỉ này.", "No such page or endpoint."))
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	msg := market.T("Phương thức "+r.Method+" không dùng được ở địa chỉ này.", "Method "+r.Method+" is not allowed here.")
+	encode(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: market.Invalid, Message: msg.In(language(r)), RequestID: requestIDFrom(r.Context())}})
+}

@@ -1,0 +1,104 @@
+package httpserver
+
+import (
+	"math"
+	"sync"
+	"time"
+
+	"github.com/ocopmarket/market"
+)
+
+// limiter is a set of token buckets, one per key (a phone, an address…).
+// Each key may spend Burst requests at once and regains one every Every.
+type limiter struct {
+	burst float64
+	every time.Duration
+	now   func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	sweepAt time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newLimiter(burst int, every time.Duration) *limiter {
+	return &limiter{burst: float64(burst), every: every, now: time.Now, buckets: map[string]*bucket{}}
+}
+
+// allow spends one token of key. When none is left it reports how long to
+// wait for the next one.
+func (l *limiter) allow(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+float64(now.Sub(b.at))/float64(l.every))
+	b.at = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) * float64(l.every))
+}
+
+// sweep drops buckets that have refilled, so memory stays bounded by the
+// keys seen in the last burst×every.
+func (l *limiter) sweep(now time.Time) {
+	if now.Before(l.sweepAt) {
+		return
+	}
+	full := time.Duration(l.burst * float64(l.every))
+	for k, b := range l.buckets {
+		if now.Sub(b.at) > full {
+			delete(l.buckets, k)
+		}
+	}
+	l.sweepAt = now.Add(time.Minute)
+}
+
+// limits are the rate limits of the marketplace. Off (nil limiters) for load tests.
+type limits struct {
+	on bool
+	// signInPhone: guessing one account's password.
+	signInPhone *limiter
+	// signInAddr: one address trying many accounts. Generous, because many
+	// Vietnamese mobile users share one carrier address.
+	signInAddr *limiter
+	// signUpAddr: account creation from one address.
+	signUpAddr *limiter
+}
+
+func newLimits(on bool) *limits {
+	return &limits{
+		on:          on,
+		signInPhone: newLimiter(10, time.Minute),
+		signInAddr:  newLimiter(100, 2*time.Second),
+		signUpAddr:  newLimiter(30, 10*time.Second),
+	}
+}
+
+var errRateLimited = market.T("Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.", "Too many attempts. Please try again in a few minutes.")
+
+// check spends one token from each (limiter, key) pair and returns a
+// rate_limited error with Retry-After when any is exhausted.
+func (ls *limits) check(pairs ...any) error {
+	if !ls.on {
+		return nil
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		l, key := pairs[i].(*limiter), pairs[i+1].(string)
+		if ok, wait := l.allow(key); !ok {
+			return &market.Error{Code: market.RateLimited, Message: errRateLimited, RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
+		}
+	}
+	return nil
+}

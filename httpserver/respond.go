@@ -1,0 +1,183 @@
+package httpserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ocopmarket/market"
+)
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[market.Code]int{
+	market.Invalid:            http.StatusBadRequest,
+	market.Unauthorized:       http.StatusUnauthorized,
+	market.Forbidden:          http.StatusForbidden,
+	market.NotFound:           http.StatusNotFound,
+	market.Conflict:           http.StatusConflict,
+	market.PreconditionFailed: http.StatusPreconditionFailed,
+	market.PayloadTooLarge:    http.StatusRequestEntityTooLarge,
+	market.InsufficientStock:  http.StatusConflict,
+	market.RateLimited:        http.StatusTooManyRequests,
+	market.Unavailable:        http.StatusServiceUnavailable,
+	market.Internal:           http.StatusInternalServerError,
+}
+
+// encode writes v as JSON with the given status.
+func encode(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only a programming error (a func or chan in v) gets here.
+		http.Error(w, `{"error":{"code":"internal","message":"encoding failed"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      market.Code       `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	RequestID string            `json:"requestId,omitempty"`
+}
+
+var errInternal = market.Errorf(market.Internal,
+	"Đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
+	"Something went wrong. Please try again in a few minutes.")
+
+// writeError answers err in the caller's language. Internal errors are
+// logged here, once, with the request id; the client never sees their cause.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *market.Error
+	if !errors.As(err, &e) || e.Code == market.Internal || statusOf[e.Code] == 0 {
+		loggerFrom(r.Context()).Error("request failed", "err", err)
+		e = errInternal
+	}
+	lang := language(r)
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: e.Message.In(lang), RequestID: requestIDFrom(r.Context())}}
+	if len(e.Fields) > 0 {
+		body.Error.Fields = make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			body.Error.Fields[k] = v.In(lang)
+		}
+	}
+	if e.Code == market.RateLimited && e.RetryAfterSeconds > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfterSeconds))
+	}
+	encode(w, statusOf[e.Code], body)
+}
+
+// decode reads a JSON body into v strictly: no unknown fields, no trailing
+// data, no body larger than the JSON limit. Problems come back as invalid
+// (or payload_too_large) errors that name the field.
+func decode(r *http.Request, v any) error {
+	limit := jsonLimitFrom(r.Context())
+	body := http.MaxBytesReader(nil, r.Body, limit)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errTrailing
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	return decodeError(err, limit)
+}
+
+var errTrailing = errors.New("trailing data")
+
+func decodeError(err error, limit int64) error {
+	var (
+		maxErr    *http.MaxBytesError
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	invalidBody := func(vi, en string) error {
+		return market.Errorf(market.Invalid, "Nội dung gửi lên không hợp lệ: "+vi, "The request body is not valid: "+en).WithField("body", vi, en)
+	}
+	switch {
+	case errors.As(err, &maxErr):
+		return market.Errorf(market.PayloadTooLarge,
+			fmt.Sprintf("Nội dung gửi lên quá lớn (tối đa %d KB).", limit>>10),
+			fmt.Sprintf("The request body is too large (at most %d KB).", limit>>10))
+	case errors.Is(err, io.EOF):
+		return invalidBody("thiếu nội dung JSON.", "the JSON body is missing.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalidBody("JSON bị cắt ngang.", "the JSON is cut short.")
+	case errors.As(err, &syntaxErr):
+		return invalidBody(fmt.Sprintf("lỗi cú pháp JSON ở vị trí %d.", syntaxErr.Offset), fmt.Sprintf("JSON syntax error at offset %d.", syntaxErr.Offset))
+	case errors.Is(err, errTrailing):
+		return invalidBody("có dữ liệu thừa sau JSON.", "there is data after the JSON value.")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return invalidBody("phải là một đối tượng JSON.", "it must be a JSON object.")
+		}
+		want := jsonKind(typeErr.Type.Kind().String())
+		return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").
+			WithField(field, "phải là "+want.VI, "must be "+want.EN)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").
+			WithField(name, "trường không được hỗ trợ", "unknown field")
+	default:
+		return invalidBody("không đọc được JSON.", "the JSON could not be read.")
+	}
+}
+
+func jsonKind(goKind string) market.Text {
+	switch goKind {
+	case "string":
+		return market.T("chuỗi ký tự", "a string")
+	case "bool":
+		return market.T("true hoặc false", "true or false")
+	case "slice", "array":
+		return market.T("một danh sách", "a list")
+	case "struct", "map":
+		return market.T("một đối tượng", "an object")
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return market.T("một số nguyên", "a whole number")
+	default:
+		return market.T("một số", "a number")
+	}
+}
+
+// language is the caller's language: "en" when a lang cookie or the
+// Accept-Language header prefers English, else "vi".
+func language(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil && (c.Value == "en" || c.Value == "vi") {
+		return c.Value
+	}
+	best, bestQ := "vi", -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if (base == "en" || base == "vi") && q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	return best
+}

@@ -1,0 +1,107 @@
+// Package httpserver is Chợ OCOP over HTTP: the JSON API under /api/v1, the
+// operational endpoints and the web pages, on one gorilla/mux router.
+package httpserver
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/ocopmarket/market/accounts"
+)
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public address of the site, e.g. https://choocop.vn.
+	BaseURL string
+	// Version is shown by /healthz and in logs.
+	Version string
+	// JSONBodyLimit bounds JSON request bodies (default 1 MiB).
+	JSONBodyLimit int64
+	// RequestTimeout bounds the work of one request (default 30 s).
+	RequestTimeout time.Duration
+	// RateLimits turns rate limiting on (the default) or off (load tests).
+	RateLimits bool
+	// TrustProxy takes the client address from X-Forwarded-For.
+	TrustProxy bool
+}
+
+// ReadyCheck tells whether one dependency answers; /readyz runs them all.
+type ReadyCheck struct {
+	Name string
+	// Check returns nil when the dependency is ready.
+	Check func(ctx context.Context) error
+	// Optional dependencies report "degraded" instead of failing readiness.
+	Optional bool
+}
+
+// Deps are the services the handlers call. Each area of the marketplace
+// adds its own fields.
+type Deps struct {
+	Accounts *accounts.Service
+	Ready    []ReadyCheck
+	// Metrics, if set, receives the HTTP metrics; otherwise New makes a registry.
+	Metrics *prometheus.Registry
+
+	// Sellers, regions, categories and products.
+
+	// Search.
+
+	// Checkout, orders and payments.
+
+	// Uptake.
+}
+
+// Server is the HTTP handler of the marketplace.
+type Server struct {
+	logger  *slog.Logger
+	cfg     Config
+	deps    Deps
+	router  *mux.Router
+	openapi []byte
+	metrics *metrics
+	limits  *limits
+	handler http.Handler
+}
+
+// New builds the handler. It fails when the OpenAPI document does not load.
+func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
+	if cfg.JSONBodyLimit <= 0 {
+		cfg.JSONBodyLimit = 1 << 20
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	doc, err := OpenAPIDocument()
+	if err != nil {
+		return nil, err
+	}
+	reg := deps.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	s := &Server{
+		logger:  logger,
+		cfg:     cfg,
+		deps:    deps,
+		router:  mux.NewRouter(),
+		openapi: doc,
+		metrics: newMetrics(reg),
+		limits:  newLimits(cfg.RateLimits),
+	}
+	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
+	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+	s.router.Use(s.observe)
+	addRoutes(s.router, s)
+	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.router)))))
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -1,0 +1,107 @@
+// Package mongodb implements every store of the domain packages on MongoDB,
+// for running many ocopd instances against one replica set.
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/mongo/readpref"
+)
+
+// DB is a connected MongoDB database.
+type DB struct {
+	client *mongo.Client
+	db     *mongo.Database
+	// Now is the clock used for times the database assigns.
+	Now func() time.Time
+}
+
+// Open connects, pings and makes sure every index exists. Creating an
+// index that exists is a no-op, so every instance may do it at start.
+func Open(ctx context.Context, uri, database string) (*DB, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetAppName("ocopd").
+		SetServerSelectionTimeout(10 * time.Second)
+	client, err := mongo.Connect(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongodb: connect: %w", err)
+	}
+	db := &DB{client: client, db: client.Database(database), Now: func() time.Time { return time.Now().UTC() }}
+	if err := db.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	if err := db.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	return db, nil
+}
+
+// Ping checks that the primary answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("mongodb: ping: %w", err)
+	}
+	return nil
+}
+
+// Close disconnects.
+func (db *DB) Close(ctx context.Context) error { return db.client.Disconnect(ctx) }
+
+// Drop removes the whole database; for tests.
+func (db *DB) Drop(ctx context.Context) error { return db.db.Drop(ctx) }
+
+// indexSpec is one index of one collection, declared as data so that the
+// full set can be checked by an exact-output test.
+type indexSpec struct {
+	Collection string
+	Keys       bson.D
+	Unique     bool
+	// TTL, when set, makes MongoDB delete documents once the indexed date passes.
+	TTL  *int32
+	Name string
+}
+
+func ttl(seconds int32) *int32 { return &seconds }
+
+// indexes lists every index the stores rely on. Each area adds its own.
+func indexes() []indexSpec {
+	return []indexSpec{
+		{Collection: "accounts", Keys: bson.D{{Key: "phone", Value: 1}}, Unique: true, Name: "phone_unique"},
+		{Collection: "sessions", Keys: bson.D{{Key: "accountId", Value: 1}}, Name: "account"},
+		{Collection: "sessions", Keys: bson.D{{Key: "expiresAt", Value: 1}}, TTL: ttl(0), Name: "expires_ttl"},
+	}
+}
+
+func (s indexSpec) model() mongo.IndexModel {
+	o := options.Index().SetName(s.Name)
+	if s.Unique {
+		o.SetUnique(true)
+	}
+	if s.TTL != nil {
+		o.SetExpireAfterSeconds(*s.TTL)
+	}
+	return mongo.IndexModel{Keys: s.Keys, Options: o}
+}
+
+func (db *DB) ensureIndexes(ctx context.Context) error {
+	for _, spec := range indexes() {
+		if _, err := db.db.Collection(spec.Collection).Indexes().CreateOne(ctx, spec.model()); err != nil {
+			return fmt.Errorf("mongodb: index %s.%s: %w", spec.Collection, spec.Name, err)
+		}
+	}
+	return nil
+}
+
+// isDuplicate reports whether err is a unique index violation.
+func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+// isNoDocuments reports whether err means the lookup found nothing.
+func isNoDocuments(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }

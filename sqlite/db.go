@@ -1,0 +1,155 @@
+// Package sqlite implements every store of the domain packages on one
+// SQLite file: the embedded default, for a marketplace on one machine.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/ocopmarket/market"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+// DB is an open SQLite database. Writes go through one connection, so
+// transactions never wait on each other's locks inside SQLite; reads use a
+// pool of their own and, thanks to WAL, never block writes.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	path  string
+	// Now is the clock used for times the database assigns.
+	Now func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: "FULL" (default, an
+	// acknowledged write survives power loss) or "NORMAL" (survives a crash
+	// of the process, may lose the last commits on power loss).
+	Synchronous string
+	// ReadConns is the size of the read pool (default: 2 × CPUs, at least 4).
+	ReadConns int
+}
+
+// Open opens or creates the database file and applies pending migrations.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if opts.Synchronous == "" {
+		opts.Synchronous = "FULL"
+	}
+	if opts.Synchronous != "FULL" && opts.Synchronous != "NORMAL" {
+		return nil, fmt.Errorf("sqlite: synchronous must be FULL or NORMAL, not %q", opts.Synchronous)
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = max(4, 2*runtime.NumCPU())
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous("+opts.Synchronous+")")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "cache_size(-32000)")
+	dsn := "file:" + path + "?" + q.Encode()
+
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
+	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	read.SetMaxOpenConns(opts.ReadConns)
+	read.SetMaxIdleConns(opts.ReadConns)
+
+	db := &DB{write: write, read: read, path: path, Now: func() time.Time { return time.Now().UTC() }}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// tx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it, or
+// rolls it back when fn returns an error.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// isUnique reports whether err is a violation of a UNIQUE or PRIMARY KEY constraint.
+func isUnique(err error) bool {
+	var e *sqlite3.Error
+	if errors.As(err, &e) {
+		c := e.Code()
+		return c == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// notFound turns sql.ErrNoRows into the given not_found error.
+func notFound(err error, nf *market.Error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nf
+	}
+	return err
+}
+
+// millis stores times as Unix milliseconds in UTC; zero time is NULL-free 0.
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMillis is the inverse of millis.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

@@ -1,0 +1,65 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ocopmarket/market/accounts"
+	"github.com/ocopmarket/market/accounts/accountstest"
+	"github.com/ocopmarket/market/sqlite"
+)
+
+// MustOpen opens a fresh database in a temporary directory, closed when the test ends.
+func MustOpen(t testing.TB) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestAccountStore(t *testing.T) {
+	accountstest.Run(t, func(t *testing.T) accounts.Store { return MustOpen(t).Accounts() })
+}
+
+func TestMigrationsRerun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ocop.db")
+	for i := 0; i < 2; i++ {
+		db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+		if err != nil {
+			t.Fatalf("open #%d: %v", i+1, err)
+		}
+		db.Close()
+	}
+}
+
+func TestLease(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	ok, err := db.AcquireLease(ctx, "sync", "a", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("a first: %v %v", ok, err)
+	}
+	if ok, _ := db.AcquireLease(ctx, "sync", "b", time.Minute); ok {
+		t.Fatal("b took a live lease")
+	}
+	if ok, _ := db.AcquireLease(ctx, "sync", "a", time.Minute); !ok {
+		t.Fatal("a could not renew")
+	}
+	now = now.Add(2 * time.Minute)
+	if ok, _ := db.AcquireLease(ctx, "sync", "b", time.Minute); !ok {
+		t.Fatal("b could not take an expired lease")
+	}
+	if err := db.ReleaseLease(ctx, "sync", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := db.AcquireLease(ctx, "sync", "a", time.Minute); !ok {
+		t.Fatal("a could not take a released lease")
+	}
+}
