@@ -70,6 +70,13 @@ func addRoutes(r *mux.Router, s *Server) {
 	}
 
 	// Uptake.
+	if d.Uptake != nil {
+		api.Handle("/uptake/summary", handleUptakeSummary(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/series", handleUptakeSeries(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/regions", handleUptakeRegions(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/export.csv", handleUptakeExport(d.Uptake)).Methods(http.MethodGet)
+		api.Handle("/uptake/ocop-registry", handleUptakeRegistry(d.Uptake)).Methods(http.MethodPost)
+	}
 
 	// Web pages. They call the same services as the JSON API, never the
 	// API over HTTP; unsafe methods pass the CSRF check of webSession.

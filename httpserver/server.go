@@ -17,6 +17,7 @@ import (
 	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/regions"
 	"github.com/ocopmarket/market/sellers"
+	"github.com/ocopmarket/market/uptake"
 )
 
 // Config is what the HTTP layer needs to know about its deployment.
@@ -71,6 +72,7 @@ type Deps struct {
 	QRImage func(content string, sizePx int) ([]byte, error)
 
 	// Uptake.
+	Uptake *uptake.Service
 }
 
 // Server is the HTTP handler of the marketplace.

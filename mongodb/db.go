@@ -98,6 +98,9 @@ func indexes() []indexSpec {
 		{Collection: "orders", Keys: bson.D{{Key: "buyer.accountId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Name: "buyer_newest"},
 		{Collection: "orders", Keys: bson.D{{Key: "status", Value: 1}, {Key: "holdUntil", Value: 1}}, Name: "unpaid_hold"},
 		{Collection: "orders", Keys: bson.D{{Key: "sellerRegionId", Value: 1}, {Key: "placedAt", Value: 1}}, Name: "region_placed"},
+
+		// Uptake.
+		{Collection: "ocopRegistry", Keys: bson.D{{Key: "regionId", Value: 1}}, Name: "region"},
 	}
 }
 

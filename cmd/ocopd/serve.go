@@ -17,6 +17,7 @@ import (
 	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/qrpng"
 	"github.com/ocopmarket/market/stripepay"
+	"github.com/ocopmarket/market/uptake"
 )
 
 // serve runs the marketplace until ctx is cancelled, then shuts down
@@ -89,7 +90,9 @@ type app struct {
 	// Sellers, regions, categories and products.
 	market *marketServices
 	// Checkout, orders and payments.
-	orders  *orders.Service
+	orders *orders.Service
+	// Uptake.
+	uptake  *uptake.Service
 	handler http.Handler
 	holder  string // this instance's name in leases
 }
@@ -113,6 +116,9 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 	}
 	a.orders = orders.NewService(st.orders, orderOpts)
 
+	// Uptake.
+	a.uptake = uptake.NewService(st.uptake, ms.regions, market.SystemClock{})
+
 	h, err := httpserver.New(logger, httpserver.Config{
 		BaseURL:    cfg.BaseURL,
 		Version:    buildVersion(),
@@ -133,6 +139,9 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		StripeEvents:      stripeEvents,
 		BankWebhookSecret: cfg.BankWebhookSecret,
 		QRImage:           qrpng.Encode,
+
+		// Uptake.
+		Uptake: a.uptake,
 	})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/sellers"
 	"github.com/ocopmarket/market/sqlite"
+	"github.com/ocopmarket/market/uptake"
 )
 
 // stores are the records backends of one process: SQLite by default,
@@ -21,6 +22,8 @@ type stores struct {
 	sellers sellers.Store
 	catalog catalog.Store
 	orders  orders.Store
+	// Uptake.
+	uptake uptake.Store
 	// lease lets one instance at a time run a background job.
 	lease func(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
 	ping  func(ctx context.Context) error
@@ -38,6 +41,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 			sellers:  db.Sellers(),
 			catalog:  db.Catalog(),
 			orders:   db.Orders(),
+			uptake:   db.Uptake(),
 			lease:    db.AcquireLease,
 			ping:     db.Ping,
 			close:    func() error { return db.Close(context.Background()) },
@@ -52,6 +56,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		sellers:  db.Sellers(),
 		catalog:  db.Catalog(),
 		orders:   db.Orders(),
+		uptake:   db.Uptake(),
 		lease:    db.AcquireLease,
 		ping:     db.Ping,
 		close:    db.Close,
