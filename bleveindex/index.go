@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/search"
@@ -30,7 +31,7 @@ const (
 	currentFile = "CURRENT"
 	genPrefix   = "gen-"
 	// batchSize is how many documents Rebuild writes at once.
-	batchSize = 1000
+	batchSize = 5000
 )
 
 // Index is a search.Index in a directory. It is safe for concurrent use.
@@ -270,17 +271,26 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 		}
 		out.Hits = append(out.Hits, d)
 	}
-	for _, name := range []string{search.FacetCategory, search.FacetRegion, search.FacetStars} {
-		counts := map[string]int{}
-		if f := res.Facets[name]; f != nil && f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				counts[t.Term] = t.Count
-			}
-		}
-		out.Facets[name] = counts
-	}
+	out.Facets = facets(res.Facets[fieldFacet])
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// facets splits the counts of fieldFacet by facet, keeping the
+// search.MaxFacetValues most frequent values of each.
+func facets(f *bsearch.FacetResult) map[string]map[string]int {
+	out := map[string]map[string]int{search.FacetCategory: {}, search.FacetRegion: {}, search.FacetStars: {}}
+	if f == nil || f.Terms == nil {
+		return out
+	}
+	// Terms come most frequent first.
+	for _, t := range f.Terms.Terms() {
+		name, value, ok := strings.Cut(t.Term, ":")
+		if counts, known := out[name]; ok && known && len(counts) < search.MaxFacetValues {
+			counts[value] = t.Count
+		}
+	}
+	return out
 }
 
 // Rebuild fills a new generation from docs and switches to it.

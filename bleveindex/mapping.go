@@ -3,6 +3,7 @@ package bleveindex
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -16,18 +17,17 @@ import (
 
 // Field names in the Bleve index.
 const (
-	fieldName     = "name"     // folded name, for ranking names first
-	fieldText     = "text"     // folded name, description, seller and region names
-	fieldCategory = "category" // category ids with ancestors
-	fieldRegion   = "region"   // region ids with ancestors
-	fieldSeller   = "seller"
-	fieldStars    = "stars"     // number, for filters and sorting
-	fieldStarsKey = "starsKey"  // "3".."5", absent without stars, for the facet
-	fieldPrice    = "price"     // number
-	fieldInStock  = "inStock"   // boolean
-	fieldCreated  = "createdMs" // number: Unix milliseconds
-	fieldSold     = "sold"      // number
-	fieldSource   = "source"    // the document as JSON, stored only
+	fieldName    = "name"   // folded name, for ranking names first
+	fieldText    = "text"   // folded name, description, seller and region names
+	fieldPrefix  = "prefix" // the first 1 to shortPrefix letters of every word of text
+	fieldFacet   = "facet"  // facet values, as facetTerm makes them; also filtered on
+	fieldSeller  = "seller"
+	fieldStars   = "stars"     // number, for sorting
+	fieldPrice   = "price"     // number
+	fieldInStock = "inStock"   // boolean
+	fieldCreated = "createdMs" // number: Unix milliseconds
+	fieldSold    = "sold"      // number
+	fieldSource  = "source"    // the document as JSON, stored only
 )
 
 // foldedAnalyzer splits text on spaces and does nothing else: text reaches
@@ -37,18 +37,17 @@ const foldedAnalyzer = "folded"
 
 // entry is what Bleve indexes for one document.
 type entry struct {
-	Name     string   `json:"name"`
-	Text     string   `json:"text"`
-	Category []string `json:"category"`
-	Region   []string `json:"region"`
-	Seller   string   `json:"seller"`
-	Stars    float64  `json:"stars"`
-	StarsKey []string `json:"starsKey"`
-	Price    float64  `json:"price"`
-	InStock  bool     `json:"inStock"`
-	Created  float64  `json:"createdMs"`
-	Sold     float64  `json:"sold"`
-	Source   string   `json:"source"`
+	Name    string   `json:"name"`
+	Text    string   `json:"text"`
+	Prefix  string   `json:"prefix"`
+	Facet   []string `json:"facet"`
+	Seller  string   `json:"seller"`
+	Stars   float64  `json:"stars"`
+	Price   float64  `json:"price"`
+	InStock bool     `json:"inStock"`
+	Created float64  `json:"createdMs"`
+	Sold    float64  `json:"sold"`
+	Source  string   `json:"source"`
 }
 
 // source is the stored form of a search.Document.
@@ -85,24 +84,60 @@ func toEntry(d search.Document) (entry, error) {
 	if err != nil {
 		return entry{}, err
 	}
-	e := entry{
-		Name:     search.Fold(d.Name),
-		Text:     search.Fold(d.Name + " \n " + d.Description + " \n " + d.SellerName + " \n " + d.RegionName),
-		Category: d.CategoryIDs,
-		Region:   d.RegionIDs,
-		Seller:   d.SellerID,
-		Stars:    float64(d.Stars),
-		Price:    float64(d.PriceVND),
-		InStock:  d.InStock,
-		Created:  float64(d.CreatedAt.UnixMilli()),
-		Sold:     float64(d.Sold),
-		Source:   string(src),
+	text := search.Fold(d.Name + " \n " + d.Description + " \n " + d.SellerName + " \n " + d.RegionName)
+	facet := make([]string, 0, len(d.CategoryIDs)+len(d.RegionIDs)+1)
+	for _, id := range d.CategoryIDs {
+		facet = append(facet, facetTerm(search.FacetCategory, id))
+	}
+	for _, id := range d.RegionIDs {
+		facet = append(facet, facetTerm(search.FacetRegion, id))
 	}
 	if d.Stars > 0 {
-		e.StarsKey = []string{strconv.Itoa(d.Stars)}
+		facet = append(facet, facetTerm(search.FacetStars, strconv.Itoa(d.Stars)))
+	}
+	e := entry{
+		Name:    search.Fold(d.Name),
+		Text:    text,
+		Prefix:  shortPrefixes(text),
+		Facet:   facet,
+		Seller:  d.SellerID,
+		Stars:   float64(d.Stars),
+		Price:   float64(d.PriceVND),
+		InStock: d.InStock,
+		Created: float64(d.CreatedAt.UnixMilli()),
+		Sold:    float64(d.Sold),
+		Source:  string(src),
 	}
 	return e, nil
 }
+
+// shortPrefix is the longest prefix indexed in fieldPrefix. A short word
+// typed last would otherwise expand to hundreds of words ("ca" to cam, cai,
+// cau, can …); a longer one expands to few, and is looked up in fieldText.
+const shortPrefix = 3
+
+// shortPrefixes returns the distinct prefixes of 1 to shortPrefix letters
+// of the words of folded text.
+func shortPrefixes(text string) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, w := range strings.Fields(text) {
+		r := []rune(w)
+		for n := 1; n <= min(shortPrefix, len(r)); n++ {
+			p := string(r[:n])
+			if !seen[p] {
+				seen[p] = true
+				b.WriteString(p)
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String()
+}
+
+// facetTerm is how one facet value is indexed in fieldFacet: one field for
+// all facets costs one pass over the matches instead of three.
+func facetTerm(facet, value string) string { return facet + ":" + value }
 
 func fromSource(raw string) (search.Document, error) {
 	var s source
@@ -160,12 +195,13 @@ func newMapping() (mapping.IndexMapping, error) {
 	inStock.IncludeInAll = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldName, text(true))
+	doc.AddFieldMappingsAt(fieldName, text(false))
 	doc.AddFieldMappingsAt(fieldText, text(true))
-	doc.AddFieldMappingsAt(fieldCategory, keyword())
-	doc.AddFieldMappingsAt(fieldRegion, keyword())
-	doc.AddFieldMappingsAt(fieldSeller, keyword())
-	doc.AddFieldMappingsAt(fieldStarsKey, keyword())
+	doc.AddFieldMappingsAt(fieldPrefix, text(false))
+	doc.AddFieldMappingsAt(fieldFacet, keyword())
+	seller := keyword()
+	seller.DocValues = false
+	doc.AddFieldMappingsAt(fieldSeller, seller)
 	doc.AddFieldMappingsAt(fieldStars, number())
 	doc.AddFieldMappingsAt(fieldPrice, number())
 	doc.AddFieldMappingsAt(fieldCreated, number())

@@ -1,6 +1,8 @@
 package bleveindex
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -50,25 +52,36 @@ const (
 	synonymBoost = 0.5
 )
 
-// textQuery matches every clause somewhere in the text, ranking matches in
-// the name first.
-func textQuery(cs []clause) query.Query {
-	conj := make([]query.Query, 0, len(cs))
+// textQueries returns, for each clause, a query matching it anywhere in
+// the text; all of them must match.
+func textQueries(cs []clause) []query.Query {
+	out := make([]query.Query, 0, len(cs))
 	for _, c := range cs {
-		var alts []query.Query
-		for _, field := range []string{fieldText, fieldName} {
-			boost := 1.0
-			if field == fieldName {
-				boost = nameBoost
-			}
-			alts = append(alts, typed(c, field, boost))
-			for _, s := range c.synonyms {
-				alts = append(alts, phrase(s, field, boost*synonymBoost))
-			}
-		}
-		conj = append(conj, bleve.NewDisjunctionQuery(alts...))
+		out = append(out, clauseQuery(c, fieldText, 1))
 	}
-	return bleve.NewConjunctionQuery(conj...)
+	return out
+}
+
+// nameQuery matches any clause in the name; it only adds to the score, so
+// that products named after what the buyer typed come first.
+func nameQuery(cs []clause) query.Query {
+	alts := make([]query.Query, 0, len(cs))
+	for _, c := range cs {
+		alts = append(alts, clauseQuery(c, fieldName, nameBoost))
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func clauseQuery(c clause, field string, boost float64) query.Query {
+	q := typed(c, field, boost)
+	if len(c.synonyms) == 0 {
+		return q
+	}
+	alts := []query.Query{q}
+	for _, s := range c.synonyms {
+		alts = append(alts, phrase(s, field, boost*synonymBoost))
+	}
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // typed matches what the buyer typed, with the typos search.Typos allows,
@@ -85,11 +98,15 @@ func typed(c clause, field string, boost float64) query.Query {
 	case 2:
 		alts = append(alts, fuzzy(c.phrase, field, 2, 1, boost/2), fuzzy(c.phrase, field, 1, 0, boost/2))
 	}
-	if c.prefix {
-		p := bleve.NewPrefixQuery(c.phrase)
-		p.SetField(field)
-		p.SetBoost(boost / 2)
-		alts = append(alts, p)
+	if c.prefix && field == fieldText {
+		if len([]rune(c.phrase)) <= shortPrefix {
+			alts = append(alts, term(c.phrase, fieldPrefix, boost/2))
+		} else {
+			p := bleve.NewPrefixQuery(c.phrase)
+			p.SetField(field)
+			p.SetBoost(boost / 2)
+			alts = append(alts, p)
+		}
 	}
 	if len(alts) == 1 {
 		return alts[0]
@@ -113,28 +130,43 @@ func fuzzy(word, field string, fuzziness, prefix int, boost float64) query.Query
 	return f
 }
 
+// phrase matches words in a row in fieldText; fieldName, which only ranks
+// and keeps no positions to stay small, takes them in any order.
 func phrase(p, field string, boost float64) query.Query {
 	words := strings.Split(p, " ")
 	if len(words) == 1 {
 		return term(p, field, boost)
+	}
+	if field != fieldText {
+		ts := make([]query.Query, len(words))
+		for i, w := range words {
+			ts[i] = term(w, field, boost)
+		}
+		return bleve.NewConjunctionQuery(ts...)
 	}
 	q := bleve.NewPhraseQuery(words, field)
 	q.SetBoost(boost)
 	return q
 }
 
-// filterQuery returns the filters of q, or nil when there are none.
-func filterQuery(q search.Query) query.Query {
+// filterQueries returns the filters of q. They weigh nothing in the
+// score, so that they never change the ranking.
+func filterQueries(q search.Query) []query.Query {
 	var fs []query.Query
 	keyword := func(field, value string) {
 		if value != "" {
 			t := bleve.NewTermQuery(value)
 			t.SetField(field)
+			t.SetBoost(0)
 			fs = append(fs, t)
 		}
 	}
-	keyword(fieldCategory, q.CategoryID)
-	keyword(fieldRegion, q.RegionID)
+	if q.CategoryID != "" {
+		keyword(fieldFacet, facetTerm(search.FacetCategory, q.CategoryID))
+	}
+	if q.RegionID != "" {
+		keyword(fieldFacet, facetTerm(search.FacetRegion, q.RegionID))
+	}
 	keyword(fieldSeller, q.SellerID)
 	numeric := func(field string, lo, hi *float64) {
 		if lo == nil && hi == nil {
@@ -143,10 +175,19 @@ func filterQuery(q search.Query) query.Query {
 		inclusive := true
 		r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
 		r.SetField(field)
+		r.SetBoost(0)
 		fs = append(fs, r)
 	}
 	if q.MinStars > 0 {
-		numeric(fieldStars, ptr(float64(q.MinStars)), nil)
+		// Stars are few: a disjunction of terms is cheaper than a range.
+		var ts []query.Query
+		for stars := q.MinStars; stars <= 5; stars++ {
+			t := bleve.NewTermQuery(facetTerm(search.FacetStars, strconv.Itoa(stars)))
+			t.SetField(fieldFacet)
+			t.SetBoost(0)
+			ts = append(ts, t)
+		}
+		fs = append(fs, bleve.NewDisjunctionQuery(ts...))
 	}
 	var lo, hi *float64
 	if q.MinPrice > 0 {
@@ -159,12 +200,10 @@ func filterQuery(q search.Query) query.Query {
 	if q.InStock {
 		b := bleve.NewBoolFieldQuery(true)
 		b.SetField(fieldInStock)
+		b.SetBoost(0)
 		fs = append(fs, b)
 	}
-	if len(fs) == 0 {
-		return nil
-	}
-	return bleve.NewConjunctionQuery(fs...)
+	return fs
 }
 
 func ptr(f float64) *float64 { return &f }
@@ -193,26 +232,32 @@ func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
 }
 
-// request builds the Bleve search for a normalised query.
+// request builds the Bleve search for a normalised query. Filters and
+// words go into one conjunction, which leaps over the documents that the
+// sparsest of them rules out.
 func request(q search.Query, synonyms map[string][]string, longest int) *bleve.SearchRequest {
 	cs := clauses(search.Words(q.Text), synonyms, longest)
+	must := append(filterQueries(q), textQueries(cs)...)
+	byScore := len(cs) > 0 && q.Sort == search.SortRelevance
 	var match query.Query
-	if len(cs) > 0 {
-		match = textQuery(cs)
-	} else {
+	switch {
+	case len(must) == 0:
 		match = bleve.NewMatchAllQuery()
-	}
-	if f := filterQuery(q); f != nil {
+	case byScore:
 		b := bleve.NewBooleanQuery()
-		b.AddMust(match)
-		b.AddFilter(f)
+		b.AddMust(must...)
+		b.AddShould(nameQuery(cs))
 		match = b
+	default:
+		match = bleve.NewConjunctionQuery(must...)
 	}
 	req := bleve.NewSearchRequestOptions(match, q.PerPage, q.Offset(), false)
 	req.Fields = []string{fieldSource}
 	req.SortByCustom(sortOrder(q.Sort, len(cs) > 0))
-	req.AddFacet(search.FacetCategory, bleve.NewFacetRequest(fieldCategory, search.MaxFacetValues))
-	req.AddFacet(search.FacetRegion, bleve.NewFacetRequest(fieldRegion, search.MaxFacetValues))
-	req.AddFacet(search.FacetStars, bleve.NewFacetRequest(fieldStarsKey, 5))
+	if !byScore {
+		req.Score = "none"
+	}
+	// Every value, so that each facet can be cut to its own top values.
+	req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, math.MaxInt32))
 	return req
 }
