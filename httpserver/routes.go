@@ -52,6 +52,10 @@ func addRoutes(r *mux.Router, s *Server) {
 	}
 
 	// Search.
+	if d.Search != nil {
+		api.Handle("/search", handleSearch(d.Search, s.cfg.BaseURL)).Methods(http.MethodGet)
+		api.Handle("/search/suggest", handleSuggest(d.Search)).Methods(http.MethodGet)
+	}
 
 	// Checkout, orders and payments.
 	if d.Orders != nil {
