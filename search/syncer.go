@@ -76,6 +76,8 @@ type Syncer struct {
 	holding bool
 	failing bool
 	leaseAt time.Time
+	// prepared is set once the index has its settings.
+	prepared bool
 }
 
 // NewSyncer returns a Syncer; call Run to start it.
@@ -229,6 +231,18 @@ func (s *Syncer) round(ctx context.Context) (int, error) {
 	} else {
 		s.mu.Lock()
 		s.holding = true
+		s.mu.Unlock()
+	}
+	// An engine that was down at start gets its settings before any write.
+	s.mu.Lock()
+	prepared := s.prepared
+	s.mu.Unlock()
+	if !prepared {
+		if err := s.o.Index.Prepare(ctx); err != nil {
+			return 0, err
+		}
+		s.mu.Lock()
+		s.prepared = true
 		s.mu.Unlock()
 	}
 	return s.Sync(ctx)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/bleveindex"
+	"github.com/ocopmarket/market/meili"
 	"github.com/ocopmarket/market/regions"
 	"github.com/ocopmarket/market/search"
 )
@@ -36,9 +37,19 @@ const openIndexTimeout = 5 * time.Second
 
 // openIndex opens the search index: Bleve under the data directory, or
 // Meilisearch when OCOP_MEILI_URL is set.
-func openIndex(ctx context.Context, cfg config) (search.Index, error) {
+func openIndex(ctx context.Context, cfg config, logger *slog.Logger) (search.Index, error) {
 	if cfg.MeiliURL != "" {
-		return nil, errors.New("OCOP_MEILI_URL is set but this build has no Meilisearch engine yet; unset it to use the embedded index")
+		idx, err := meili.New(meili.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliKey})
+		if err != nil {
+			return nil, err
+		}
+		// Meilisearch may be down at start: the marketplace still serves
+		// (readiness says degraded) and the syncer prepares the index when
+		// it answers.
+		if err := idx.Prepare(ctx); err != nil {
+			logger.Warn("search index not ready yet", "engine", "meilisearch", "err", err)
+		}
+		return idx, nil
 	}
 	type opened struct {
 		idx *bleveindex.Index
@@ -70,7 +81,7 @@ func openIndex(ctx context.Context, cfg config) (search.Index, error) {
 
 // newSearchEngine opens the index and makes its syncer (not started).
 func newSearchEngine(ctx context.Context, cfg config, st *stores, tree *regions.Tree, holder string, logger *slog.Logger) (*searchEngine, error) {
-	idx, err := openIndex(ctx, cfg)
+	idx, err := openIndex(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
