@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -470,4 +471,120 @@ func TestReindexCatchesUpChangesMadeMeanwhile(t *testing.T) {
 	if got := w.found("kho ca loc dong"); !slices.Equal(got, []string{"Khô cá lóc đồng"}) {
 		t.Errorf("after catching up found %q", got)
 	}
+}
+
+func TestExpiredCertificateLosesItsStars(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now().UTC()
+	w.product(w.seller, "Mắm cá linh", func(p *catalog.Product) {
+		p.OCOP = catalog.Certificate{Stars: 4, Number: "CT-9", IssuedBy: catalog.IssuedByProvince, IssuedAt: now.AddDate(-3, 0, 0),
+			ExpiresAt: now.Add(time.Hour), Status: catalog.OCOPVerified, VerifiedBy: "acc", VerifiedAt: now.AddDate(-3, 0, 0)}
+	})
+	clock := market.NewManualClock(now)
+	s := w.syncer(search.SyncOptions{Clock: clock})
+	drain(t, s)
+	stars := func() int {
+		res, err := w.index.Search(context.Background(), search.Query{Text: "mam ca linh"})
+		if err != nil || len(res.Hits) != 1 {
+			t.Fatalf("search: %v %+v", err, res.Hits)
+		}
+		return res.Hits[0].Stars
+	}
+	if got := stars(); got != 4 {
+		t.Fatalf("stars before expiry = %d", got)
+	}
+	// Two hours later the hourly job flags the expired certificate and the
+	// syncer takes the badge off.
+	clock.Advance(2 * time.Hour)
+	n, err := w.db.Catalog().MarkExpiredCertificatesDirty(context.Background(), clock.Now())
+	if err != nil || n != 1 {
+		t.Fatalf("MarkExpiredCertificatesDirty = %d, %v", n, err)
+	}
+	drain(t, s)
+	if got := stars(); got != 0 {
+		t.Errorf("stars after expiry = %d, want 0", got)
+	}
+	if res, _ := w.index.Search(context.Background(), search.Query{MinStars: 3}); res.Total != 0 {
+		t.Errorf("the expired product still passes stars ≥ 3")
+	}
+}
+
+// BenchmarkChangeSearchable measures how long a product change takes to be
+// found, through the real store, the running syncer and Bleve: the target
+// is 1 s at p99 on the embedded engine.
+func BenchmarkChangeSearchable(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "ocop.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	idx, err := bleveindex.Open(filepath.Join(b.TempDir(), "search"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	tree, err := regions.Load(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	owner := sellerstest.NewAccount(b, db.Accounts())
+	sel := sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
+	sel.Status = sellers.StatusVerified
+	if err := db.Sellers().CreateSeller(ctx, sel); err != nil {
+		b.Fatal(err)
+	}
+	// A catalogue of a thousand products around the one that changes.
+	for i := range 1000 {
+		p := catalogtest.NewProduct(sel.ID, owner)
+		p.Name = "Khô cá lóc " + strconv.Itoa(i)
+		if err := db.Catalog().CreateProduct(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	target := catalogtest.NewProduct(sel.ID, owner)
+	if err := db.Catalog().CreateProduct(ctx, target); err != nil {
+		b.Fatal(err)
+	}
+	s := search.NewSyncer(search.SyncOptions{Index: idx, Products: db.Catalog(), Sellers: db.Sellers(), Places: tree, Lease: db.AcquireLease})
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { s.Run(runCtx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for {
+		if res, _ := idx.Search(ctx, search.Query{}); res.Total == 1001 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cur, err := db.Catalog().ProductByID(ctx, target.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		price := market.VND(30000 + 1000*(i%50) + 1)
+		cur.Price = price
+		start := time.Now()
+		if err := db.Catalog().UpdateProduct(ctx, cur, cur.Version); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			res, err := idx.Search(ctx, search.Query{MinPrice: price, MaxPrice: price})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Total == 1 {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
 }
