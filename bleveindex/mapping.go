@@ -208,6 +208,8 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fieldSold, number())
 	doc.AddFieldMappingsAt(fieldInStock, inStock)
 	doc.AddFieldMappingsAt(fieldSource, stored)
+	// Every query names its field: no composite "_all" field to build.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = foldedAnalyzer
 	im.StoreDynamic = false

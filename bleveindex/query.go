@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/ocopmarket/market/search"
 )
 

@@ -150,7 +150,7 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 	}
 	var p market.Problems
 	for _, id := range ids {
-		if !market.ValidID(id) {
+		if !search.ValidID(id) {
 			p.Add("id", "Mã sản phẩm không hợp lệ.", "The product id is not valid.")
 		}
 	}

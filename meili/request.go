@@ -103,7 +103,7 @@ func fromDocument(m document) (search.Document, error) {
 
 // quote writes s as a Meilisearch filter string: in double quotes, with
 // backslashes and double quotes escaped, so that no value can end the
-// string early. Values are validated before (ids are [A-Za-z0-9_-]); this
+// string early. Values are validated before (see search.ValidID); this
 // is the second line of defence.
 func quote(s string) string {
 	var b strings.Builder

@@ -27,7 +27,8 @@ func TestFilter(t *testing.T) {
 	}{
 		{"no filter", search.Query{Text: "mật ong"}, ""},
 		{"category", search.Query{CategoryID: "thuc-pham"}, `categoryIds = "thuc-pham"`},
-		{"region", search.Query{RegionID: "an-giang"}, `regionIds = "an-giang"`},
+		{"province", search.Query{RegionID: "an-giang"}, `regionIds = "an-giang"`},
+		{"commune", search.Query{RegionID: "can-tho.ninh-kieu"}, `regionIds = "can-tho.ninh-kieu"`},
 		{"seller", search.Query{SellerID: "01JB8Z3K9Q"}, `sellerId = "01JB8Z3K9Q"`},
 		{"stars", search.Query{MinStars: 4}, `stars >= 4`},
 		{"price range", search.Query{MinPrice: 45000, MaxPrice: 70000}, `priceVnd >= 45000 AND priceVnd <= 70000`},

@@ -134,7 +134,7 @@ func validSort(s Sort) bool {
 }
 
 func checkID(p *market.Problems, param, id string) {
-	if id != "" && !market.ValidID(id) {
+	if id != "" && !ValidID(id) {
 		p.Add(param, "Mã không hợp lệ.", "Not a valid id.")
 	}
 }

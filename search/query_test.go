@@ -144,3 +144,16 @@ func TestDocumentValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestValidID(t *testing.T) {
+	for _, id := range []string{"p1", "01jb8z3k9qx", "can-tho.ninh-kieu", "thuc-pham", "s_1", strings.Repeat("a", 64)} {
+		if !ValidID(id) {
+			t.Errorf("ValidID(%q) = false", id)
+		}
+	}
+	for _, id := range []string{"", `x"`, `a\b`, "a b", "a,b", "Cần-thơ", "a'b", "a:b", strings.Repeat("a", 65)} {
+		if ValidID(id) {
+			t.Errorf("ValidID(%q) = true", id)
+		}
+	}
+}

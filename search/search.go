@@ -55,7 +55,7 @@ type Document struct {
 // Validate reports a document no engine could index.
 func (d Document) Validate() error {
 	var p market.Problems
-	if !market.ValidID(d.ID) {
+	if !ValidID(d.ID) {
 		p.Add("id", "Mã sản phẩm không hợp lệ.", "The product id is not valid.")
 	}
 	if !validOptionalID(d.CategoryID) || !validIDs(d.CategoryIDs) {
@@ -76,7 +76,24 @@ func (d Document) Validate() error {
 	return p.Err()
 }
 
-func validOptionalID(id string) bool { return id == "" || market.ValidID(id) }
+// ValidID reports whether id can name a product, seller, category or
+// region in the index: 1 to 64 ASCII letters, digits, '-', '_' or '.'
+// (commune ids look like "can-tho.ninh-kieu"). Nothing else ever reaches
+// an engine, so no id can carry a quote or an operator into a filter.
+func ValidID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func validOptionalID(id string) bool { return id == "" || ValidID(id) }
 
 // ValidRegionID reports whether s has the shape of a region id: ids of
 // communes are the province's id, a dot and the commune's slug
@@ -106,7 +123,7 @@ func validRegionIDs(ids []string) bool {
 
 func validIDs(ids []string) bool {
 	for _, id := range ids {
-		if !market.ValidID(id) {
+		if !ValidID(id) {
 			return false
 		}
 	}

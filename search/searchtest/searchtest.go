@@ -212,7 +212,7 @@ func filterCases() []filterCase {
 		{"category with sub-categories", search.Query{CategoryID: "thuc-pham"}, func(d search.Document) bool { return has(d.CategoryIDs, "thuc-pham") }},
 		{"sub-category", search.Query{CategoryID: "trai-cay"}, func(d search.Document) bool { return d.CategoryID == "trai-cay" }},
 		{"province finds its communes", search.Query{RegionID: "an-giang"}, func(d search.Document) bool { return has(d.RegionIDs, "an-giang") }},
-		{"commune", search.Query{RegionID: "dong-thap-lai-vung"}, func(d search.Document) bool { return d.RegionID == "dong-thap-lai-vung" }},
+		{"commune", search.Query{RegionID: "dong-thap.lai-vung"}, func(d search.Document) bool { return d.RegionID == "dong-thap.lai-vung" }},
 		{"seller", search.Query{SellerID: "s-cau-duc"}, func(d search.Document) bool { return d.SellerID == "s-cau-duc" }},
 		{"stars minimum", search.Query{MinStars: 4}, func(d search.Document) bool { return d.Stars >= 4 }},
 		{"five stars", search.Query{MinStars: 5}, func(d search.Document) bool { return d.Stars == 5 }},
@@ -344,7 +344,7 @@ func testSorts(t *testing.T, idx search.Index) {
 		{search.SortPriceAsc, search.Query{RegionID: "an-giang"}, inAnGiang, func(a, b search.Document) int { return cmpAsc(a.PriceVND, b.PriceVND) }},
 		{search.SortPriceAsc, search.Query{Text: "khóm"}, func(d search.Document) bool { return slices.Contains([]string{"p02", "p03", "p04"}, d.ID) },
 			func(a, b search.Document) int { return cmpAsc(a.PriceVND, b.PriceVND) }},
-		{search.SortNewest, search.Query{Text: "lai vung"}, func(d search.Document) bool { return d.RegionID == "dong-thap-lai-vung" },
+		{search.SortNewest, search.Query{Text: "lai vung"}, func(d search.Document) bool { return d.RegionID == "dong-thap.lai-vung" },
 			func(a, b search.Document) int { return b.CreatedAt.Compare(a.CreatedAt) }},
 	}
 	for _, tt := range tests {
@@ -495,7 +495,7 @@ func testDelete(t *testing.T, idx search.Index) {
 	if got := sorted(ids(res)); !slices.Equal(got, []string{"p04", "p12"}) {
 		t.Errorf("seller's products after delete: %v", got)
 	}
-	if res.Facets[search.FacetRegion]["can-tho-hoa-tien"] != 2 {
+	if res.Facets[search.FacetRegion]["can-tho.hoa-tien"] != 2 {
 		t.Errorf("facets still count deleted products: %v", res.Facets[search.FacetRegion])
 	}
 	testStats(t, idx, len(Corpus())-2)
