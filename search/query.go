@@ -68,9 +68,7 @@ func (q Query) Normalize() (Query, error) {
 		p.Add("q", "Từ khóa tối đa 200 ký tự.", "The search text is limited to 200 characters.")
 	}
 	checkID(&p, "categoryId", q.CategoryID)
-	if q.RegionID != "" && !ValidRegionID(q.RegionID) {
-		p.Add("regionId", "Mã không hợp lệ.", "Not a valid id.")
-	}
+	checkID(&p, "regionId", q.RegionID)
 	checkID(&p, "sellerId", q.SellerID)
 	if q.MinStars < 0 || q.MinStars > 5 {
 		p.Add("stars", "Số sao phải từ 0 đến 5.", "Stars must be between 0 and 5.")

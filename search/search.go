@@ -11,7 +11,6 @@ package search
 import (
 	"context"
 	"iter"
-	"strings"
 	"time"
 
 	"github.com/ocopmarket/market"
@@ -64,7 +63,7 @@ func (d Document) Validate() error {
 	if !validOptionalID(d.SellerID) {
 		p.Add("sellerId", "Mã người bán không hợp lệ.", "The seller id is not valid.")
 	}
-	if !validOptionalRegionID(d.RegionID) || !validRegionIDs(d.RegionIDs) {
+	if !validOptionalID(d.RegionID) || !validIDs(d.RegionIDs) {
 		p.Add("regionId", "Mã địa bàn không hợp lệ.", "The region id is not valid.")
 	}
 	if d.PriceVND < 0 || d.PriceVND > market.MaxVND {
@@ -94,32 +93,6 @@ func ValidID(id string) bool {
 }
 
 func validOptionalID(id string) bool { return id == "" || ValidID(id) }
-
-// ValidRegionID reports whether s has the shape of a region id: ids of
-// communes are the province's id, a dot and the commune's slug
-// ("can-tho.thanh-xuan").
-func ValidRegionID(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for _, part := range strings.Split(s, ".") {
-		if !market.ValidID(part) {
-			return false
-		}
-	}
-	return true
-}
-
-func validOptionalRegionID(id string) bool { return id == "" || ValidRegionID(id) }
-
-func validRegionIDs(ids []string) bool {
-	for _, id := range ids {
-		if !ValidRegionID(id) {
-			return false
-		}
-	}
-	return true
-}
 
 func validIDs(ids []string) bool {
 	for _, id := range ids {
