@@ -54,6 +54,10 @@ func addRoutes(r *mux.Router, s *Server) {
 	}
 
 	// Search.
+	if d.Search != nil {
+		api.Handle("/search", handleSearch(d.Search, s.cfg.BaseURL)).Methods(http.MethodGet)
+		api.Handle("/search/suggest", handleSuggest(d.Search)).Methods(http.MethodGet)
+	}
 
 	// Checkout, orders and payments.
 	if d.Orders != nil {
@@ -92,6 +96,10 @@ func addRoutes(r *mux.Router, s *Server) {
 	r.Handle("/signup", s.handleSignUp()).Methods(form...)
 	r.Handle("/signout", s.handleSignOut()).Methods(form...)
 	r.Handle("/account", s.handleAccountPage()).Methods(page...)
+	// Search.
+	if d.Search != nil {
+		r.Handle("/search", s.handleSearchPage()).Methods(page...)
+	}
 	if d.Regions != nil && d.Sellers != nil && d.Catalog != nil {
 		r.Handle("/p/{id}", s.handleProductPage()).Methods(page...)
 		r.Handle("/s/{id}", s.handleShopPage()).Methods(page...)

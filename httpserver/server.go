@@ -16,6 +16,7 @@ import (
 	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/regions"
+	"github.com/ocopmarket/market/search"
 	"github.com/ocopmarket/market/sellers"
 	"github.com/ocopmarket/market/uptake"
 )
@@ -61,6 +62,10 @@ type Deps struct {
 	Blobs catalog.Blobs
 
 	// Search.
+	// Search answers searches; nil leaves /api/v1/search and /search out.
+	Search search.Searcher
+	// SearchSync, if set, reports the syncer's backlog and lag as metrics.
+	SearchSync SyncStatuser
 
 	// Checkout, orders and payments.
 	Orders *orders.Service
@@ -114,6 +119,8 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 		metrics: newMetrics(reg),
 		limits:  newLimits(cfg.RateLimits),
 	}
+	// Search.
+	s.metrics.registerSearchSync(deps.SearchSync)
 	if s.web, err = newWebUI(cfg); err != nil {
 		return nil, err
 	}

@@ -10,18 +10,21 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/search"
 	"github.com/ocopmarket/market/sellers"
 )
 
 // productCard is a product in a list: search results, the home page, a shop.
 type productCard struct {
-	ID      string
-	Name    string
-	Price   market.VND
-	Unit    string
-	Thumb   string
-	Stars   int
-	Place   string
+	ID    string
+	Name  string
+	Price market.VND
+	Unit  string
+	Thumb string
+	Stars int
+	Place string
+	// Seller names the shop, in search results.
+	Seller  string
 	InStock bool
 }
 
@@ -33,6 +36,8 @@ type homePage struct {
 	Categories []categoryLink
 	Stars      []int
 	Picks      []productCard
+	// Search: best-selling products and OCOP-starred ones, when search runs.
+	Bestselling, Starred []productCard
 }
 
 // categoryName is the category's name in the page's language.
@@ -53,7 +58,11 @@ func (s *Server) handleHome() http.Handler {
 		p := s.newPage(r, "")
 		p.Title = ""
 		p.OG = &openGraph{Type: "website", Title: s.web.tr(p.Lang, "home.title"), Description: s.web.tr(p.Lang, "site.description"), URL: s.web.baseURL + "/"}
-		p.Data = s.homeData(p.Lang, s.homePicks(r, p.Lang))
+		data := s.homeData(p.Lang, s.homePicks(r, p.Lang))
+		// Search.
+		data.Bestselling = s.searchCards(r, search.Query{Sort: search.SortBestselling, PerPage: homeRow})
+		data.Starred = s.searchCards(r, search.Query{MinStars: 3, Sort: search.SortStarsDesc, PerPage: homeRow})
+		p.Data = data
 		s.render(w, r, http.StatusOK, "home", p)
 	})
 }
@@ -71,8 +80,15 @@ func (s *Server) homeData(lang string, picks []productCard) homePage {
 	return data
 }
 
-// homePicks are a few products on sale, for the front page.
+// homeRow is how many cards a row of the front page shows.
+const homeRow = 8
+
+// homePicks are the newest products on sale, for the front page.
 func (s *Server) homePicks(r *http.Request, lang string) []productCard {
+	// Search.
+	if s.deps.Search != nil {
+		return s.searchCards(r, search.Query{Sort: search.SortNewest, PerPage: homeRow})
+	}
 	if s.deps.Catalog == nil {
 		return nil
 	}

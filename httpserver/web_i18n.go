@@ -381,5 +381,7 @@ func webMessages() map[string]market.Text {
 		"home.trust_origin":    market.T("Rõ nguồn gốc, tận vườn", "Known origin, from the farm"),
 		"product.out_of_stock": market.T("Hết hàng", "Out of stock"),
 		"home.view_all":        market.T("Xem tất cả", "See all"),
+		"home.bestselling":     market.T("Bán chạy", "Best-selling"),
+		"home.starred":         market.T("Sản phẩm OCOP nổi bật", "OCOP highlights"),
 	}
 }

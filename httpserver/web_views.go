@@ -87,6 +87,7 @@ type searchPage struct {
 	MinPrice, MaxPrice         string
 	InStock                    bool
 	StarFacets, CategoryFacets []facetLink
+	RegionFacets               []facetLink
 	Hits                       []productCard
 	PrevURL, NextURL           string
 }

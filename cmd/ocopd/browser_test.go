@@ -478,9 +478,20 @@ func TestBrowserBuyerCOD(t *testing.T) {
 	expect(t, "list product", resp, 201)
 	resp.JSON(t, &prod)
 
+	// The syncer puts the product in the search index within a second or so.
+	waitFound(t, c, "q=hoa+sung", "the product is searchable", func(r searchJSON) bool { return r.Total == 1 })
+
 	b := newTab(t, srv.URL)
 	b.open("/")
 	b.sees("Mới lên chợ", "Hoa súng Lê Sánh", "25.000 ₫")
+	// The buyer searches from the home page, typing without tone marks.
+	b.fill("#q", "hoa sung")
+	b.submit(`form.search button[type=submit]`)
+	if loc := b.location(); loc != "/search?q=hoa+sung" {
+		t.Fatalf("the search box led to %q", loc)
+	}
+	b.sees("Kết quả cho “hoa sung”", "1 sản phẩm", "Hoa súng Lê Sánh", "25.000 ₫", "HTX Hoa Súng Lê Sánh", "Thạnh Xuân, Cần Thơ")
+	b.checkPage("search")
 	b.submit(`.pcard a[href="/p/` + prod.ID + `"]`)
 	b.sees("Hoa súng Lê Sánh", "25.000 ₫", "Từ 20 bó", "20.000 ₫", "HTX Hoa Súng Lê Sánh")
 	b.fill("#f-qty", "20")

@@ -31,6 +31,7 @@ Usage:
   ocopd regions import FILE     add communes/wards from a CSV or JSON list (id,name,level,parentId)
   ocopd seed --demo [--seed N]  fill an empty marketplace with demo sellers, products and accounts
   ocopd import FILE.csv --seller ID   import product listings from a spreadsheet
+  ocopd reindex                 rebuild the search index from the records (safe while serving)
   ocopd version                 print the version
 
 Configuration comes from OCOP_* environment variables; see README.md.
@@ -85,6 +86,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return importCommand(ctx, cfg, args, stdout, stderr)
+	case "reindex":
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return err
+		}
+		return reindexCommand(ctx, cfg, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "ocopd", buildVersion())
 		return nil

@@ -37,6 +37,8 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Search: the index closes after the jobs (the syncer) have stopped.
+	defer app.search.close()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -55,6 +57,12 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	var jobs sync.WaitGroup
+	// Search: `ocopd reindex` asks this server to rebuild the index.
+	if err := app.startControl(jobsCtx, &jobs); err != nil {
+		stopJobs()
+		ln.Close()
+		return err
+	}
 	app.startJobs(jobsCtx, &jobs)
 
 	served := make(chan error, 1)
@@ -92,7 +100,9 @@ type app struct {
 	// Checkout, orders and payments.
 	orders *orders.Service
 	// Uptake.
-	uptake  *uptake.Service
+	uptake *uptake.Service
+	// Search.
+	search  *searchEngine
 	handler http.Handler
 	holder  string // this instance's name in leases
 }
@@ -119,6 +129,14 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 	// Uptake.
 	a.uptake = uptake.NewService(st.uptake, ms.regions, market.SystemClock{})
 
+	// Search.
+	prepCtx, cancelPrep := context.WithTimeout(context.Background(), time.Minute)
+	a.search, err = newSearchEngine(prepCtx, cfg, st, ms.regions, a.holder, logger)
+	cancelPrep()
+	if err != nil {
+		return nil, err
+	}
+
 	h, err := httpserver.New(logger, httpserver.Config{
 		BaseURL:    cfg.BaseURL,
 		Version:    buildVersion(),
@@ -132,6 +150,8 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		Blobs:    ms.blobs,
 		Ready: []httpserver.ReadyCheck{
 			{Name: "store", Check: st.ping},
+			// Search: while the index is down, searches fail but buying and selling go on.
+			{Name: "search", Check: a.search.index.Ping, Optional: true},
 		},
 
 		// Checkout, orders and payments.
@@ -142,8 +162,13 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 
 		// Uptake.
 		Uptake: a.uptake,
+
+		// Search.
+		Search:     a.search.index,
+		SearchSync: a.search.syncer,
 	})
 	if err != nil {
+		a.search.close()
 		return nil, err
 	}
 	a.handler = h
@@ -164,6 +189,12 @@ func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
 		_, err := a.stores.catalog.MarkExpiredCertificatesDirty(ctx, time.Now().UTC())
 		return err
 	})
+	// Search: the syncer takes its own lease and polls quickly while there is work.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.search.syncer.Run(ctx)
+	}()
 	// Checkout, orders and payments: unpaid card and bank-transfer checkouts give their stock back.
 	a.every(ctx, wg, "expire-unpaid-orders", time.Minute, func(ctx context.Context) error {
 		n, err := a.orders.ExpireUnpaid(ctx)

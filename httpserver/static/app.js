@@ -10,7 +10,7 @@
     return el ? el.value : "";
   }
 
-  // Search as you type: suggestions from the search API under the box.
+  // Search as you type: product names from the suggest API under the box.
   var box = d.querySelector("input[data-suggest]");
   if (box && window.fetch) {
     var list = d.createElement("ul"), timer = 0, last = "";
@@ -47,16 +47,17 @@
       if (q.length < 2) { list.hidden = true; return; }
       if (q === last) { list.hidden = !list.firstChild; return; }
       last = q;
-      fetch("/api/v1/search?perPage=6&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : { hits: [] }; })
+      // The suggest endpoint answers a few names and may be cached a minute.
+      fetch("/api/v1/search/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
         .then(function (res) {
           if (box.value.trim() !== q) return;
           list.textContent = "";
-          (res.hits || []).forEach(function (h) {
+          (res.suggestions || []).forEach(function (name) {
             var li = d.createElement("li"), a = d.createElement("a");
             li.setAttribute("role", "option");
-            a.href = "/p/" + encodeURIComponent(h.id);
-            a.textContent = h.name + (h.sellerName ? " · " + h.sellerName : "");
+            a.href = "/search?q=" + encodeURIComponent(name);
+            a.textContent = name;
             li.appendChild(a);
             list.appendChild(li);
           });

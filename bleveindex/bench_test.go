@@ -1,0 +1,154 @@
+package bleveindex_test
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/bleveindex"
+	"github.com/ocopmarket/market/search"
+)
+
+// benchDocs is the size of the synthetic catalogue of the benchmarks.
+const benchDocs = 100_000
+
+var (
+	kinds = []string{
+		"Khóm", "Bưởi da xanh", "Bưởi Năm Roi", "Mật ong rừng tràm", "Mật ong hoa nhãn", "Đường thốt nốt",
+		"Cá thát lát", "Chả cá thát lát", "Nấm bào ngư", "Gạo thơm ST25", "Gạo nếp cái hoa vàng", "Tắc",
+		"Khô cá lóc", "Khô cá sặc", "Dừa sáp", "Dừa xiêm", "Kẹo dừa", "Xoài cát Hòa Lộc", "Sầu riêng Ri6",
+		"Măng cụt", "Chôm chôm", "Nhãn xuồng", "Quýt hồng", "Hạt sen", "Trà sen", "Mắm cá linh",
+		"Mắm thái", "Tôm khô", "Bánh pía", "Bánh tráng", "Nem chua", "Lạp xưởng", "Đậu phộng rang",
+		"Hột vịt muối", "Lụa tơ tằm", "Khăn rằn", "Chiếu cói", "Giỏ lục bình", "Nước mắm", "Bột sắn dây",
+	}
+	qualities = []string{"loại 1", "nguyên chất", "hữu cơ", "sấy dẻo", "tươi", "đặc biệt", "gia truyền", "VietGAP", "xuất khẩu", "quà biếu"}
+	places    = []string{
+		"Tri Tôn", "Tịnh Biên", "Chợ Mới", "Tân Châu", "Châu Đốc", "Hỏa Tiến", "Phong Điền", "Mỹ Xuyên",
+		"Bình Minh", "Mỏ Cày", "Cầu Kè", "Giồng Trôm", "Tháp Mười", "Lai Vung", "Cái Bè", "Tân Phước",
+		"U Minh", "Năm Căn", "Cái Răng", "Long Mỹ", "Vị Thanh", "Trà Cú", "Cầu Ngang", "Hòn Đất",
+	}
+	provinces = []string{"an-giang", "can-tho", "vinh-long", "dong-thap", "ca-mau", "tay-ninh"}
+	phrases   = []string{
+		"thu hoạch trong ngày", "đóng gói cẩn thận", "giao hàng toàn quốc", "đạt chuẩn OCOP",
+		"không chất bảo quản", "vị ngọt thanh", "làm thủ công", "đặc sản miền Tây", "bảo quản nơi khô ráo",
+	}
+)
+
+// syntheticDocs yields n plausible products, the same ones on every run.
+func syntheticDocs(n int) iter.Seq2[search.Document, error] {
+	return func(yield func(search.Document, error) bool) {
+		r := rand.New(rand.NewPCG(4, 2))
+		epoch := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range n {
+			kind := kinds[r.IntN(len(kinds))]
+			place := places[r.IntN(len(places))]
+			province := provinces[r.IntN(len(provinces))]
+			commune := fmt.Sprintf("%s-x%02d", province, r.IntN(60))
+			category := fmt.Sprintf("cat-%d", slices.Index(kinds, kind)%8)
+			stars := 0
+			if r.IntN(3) == 0 {
+				stars = 3 + r.IntN(3)
+			}
+			d := search.Document{
+				ID:          fmt.Sprintf("bench%07d", i),
+				Name:        kind + " " + place + " " + qualities[r.IntN(len(qualities))],
+				Description: phrases[r.IntN(len(phrases))] + ", " + phrases[r.IntN(len(phrases))] + ". " + kind + " của bà con " + place + ".",
+				CategoryID:  category,
+				CategoryIDs: []string{category, "cat-root"},
+				SellerID:    fmt.Sprintf("seller%04d", r.IntN(3000)),
+				SellerName:  "HTX " + place + " " + fmt.Sprint(r.IntN(50)),
+				RegionID:    commune,
+				RegionIDs:   []string{commune, province},
+				RegionName:  place + ", " + province,
+				PriceVND:    market.VND(5_000 + 1_000*r.IntN(500)),
+				Unit:        "kg",
+				Stars:       stars,
+				InStock:     r.IntN(10) > 0,
+				CreatedAt:   epoch.Add(time.Duration(r.IntN(500*24)) * time.Hour),
+				Sold:        int64(r.IntN(5000)),
+				Version:     1,
+			}
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// BenchmarkIndexing builds an index of 100 000 products, as ocopd reindex
+// does, and reports documents per second.
+func BenchmarkIndexing(b *testing.B) {
+	for range b.N {
+		idx, err := bleveindex.Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		n, err := idx.Rebuild(context.Background(), syntheticDocs(benchDocs))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "docs/s")
+		idx.Close()
+	}
+}
+
+// benchIndex is built once, on first use, so that `go test` without
+// -bench never pays for it.
+var benchIndex = sync.OnceValues(func() (*bleveindex.Index, error) {
+	dir, err := tempDir()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err = idx.Rebuild(context.Background(), syntheticDocs(benchDocs)); err != nil {
+		return nil, err
+	}
+	return idx, nil
+})
+
+// BenchmarkSearch measures one search with text, two filters and facets
+// on 100 000 products, and reports the 50th and 99th percentile latency.
+func BenchmarkSearch(b *testing.B) {
+	idx, err := benchIndex()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{"mật ong", "khô cá", "dừa", "gạo thơm", "bưởi năm roi", "khóm", "thot not", "nấm", "lụa", "tắc"}
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		q := search.Query{
+			Text:     texts[i%len(texts)],
+			RegionID: provinces[i%len(provinces)],
+			MinStars: 3,
+			PerPage:  20,
+		}
+		start := time.Now()
+		res, err := idx.Search(ctx, q)
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Facets[search.FacetCategory]) == 0 && res.Total > 0 {
+			b.Fatal("no facets")
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}

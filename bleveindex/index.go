@@ -1,0 +1,407 @@
+// Package bleveindex implements search.Index on Bleve, in a directory on
+// the local disk: the embedded default, with nothing to install or run.
+//
+// The directory holds one Bleve index per generation and a file, CURRENT,
+// naming the live one. Rebuild fills a new generation beside the live one,
+// then renames a new CURRENT into place (atomic on POSIX file systems) and
+// switches to it, so a crash at any point leaves a whole index live.
+package bleveindex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/search"
+)
+
+var _ search.Index = (*Index)(nil)
+
+const (
+	currentFile = "CURRENT"
+	genPrefix   = "gen-"
+	// batchSize is how many documents Rebuild writes at once.
+	batchSize = 5000
+)
+
+// Index is a search.Index in a directory. It is safe for concurrent use.
+type Index struct {
+	dir      string
+	synonyms map[string][]string
+	longest  int
+
+	rebuild sync.Mutex // one Rebuild at a time
+
+	mu     sync.RWMutex // guards the fields below; searches share it, a swap takes it
+	live   bleve.Index
+	gen    string
+	closed bool
+}
+
+// Open opens the index in dir, creating dir and an empty index if needed.
+// Leftovers of an interrupted Rebuild are removed.
+func Open(dir string) (*Index, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("bleveindex: %w", err)
+	}
+	x := &Index{dir: dir, synonyms: search.FoldedSynonyms()}
+	x.longest = search.LongestSynonym(x.synonyms)
+
+	gen, err := readCurrent(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		gen = newGeneration()
+		idx, err := create(filepath.Join(dir, gen))
+		if err != nil {
+			return nil, err
+		}
+		if err := writeCurrent(dir, gen); err != nil {
+			idx.Close()
+			return nil, err
+		}
+		x.live, x.gen = idx, gen
+	case err != nil:
+		return nil, err
+	default:
+		idx, err := bleve.Open(filepath.Join(dir, gen))
+		if err != nil {
+			return nil, fmt.Errorf("bleveindex: open %s: %w", gen, err)
+		}
+		x.live, x.gen = idx, gen
+	}
+	x.removeOtherGenerations()
+	return x, nil
+}
+
+func newGeneration() string { return genPrefix + market.NewID() }
+
+func create(path string) (bleve.Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("bleveindex: mapping: %w", err)
+	}
+	idx, err := bleve.New(path, m)
+	if err != nil {
+		return nil, fmt.Errorf("bleveindex: create: %w", err)
+	}
+	return idx, nil
+}
+
+func readCurrent(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if err != nil {
+		return "", err
+	}
+	gen := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(gen, genPrefix) || strings.ContainsAny(gen, `/\`) {
+		return "", fmt.Errorf("bleveindex: %s names no index: %q", currentFile, gen)
+	}
+	return gen, nil
+}
+
+// writeCurrent points CURRENT at gen in one rename, after the new content
+// has reached the disk.
+func writeCurrent(dir, gen string) error {
+	tmp := filepath.Join(dir, currentFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("bleveindex: %w", err)
+	}
+	_, err = f.WriteString(gen + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, currentFile))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("bleveindex: switch to %s: %w", gen, err)
+	}
+	return nil
+}
+
+// removeOtherGenerations deletes every generation but the live one: old
+// ones after a swap, half-built ones after a crash.
+func (x *Index) removeOtherGenerations() {
+	entries, err := os.ReadDir(x.dir)
+	if err != nil {
+		return
+	}
+	x.mu.RLock()
+	live := x.gen
+	x.mu.RUnlock()
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), genPrefix) && e.Name() != live {
+			os.RemoveAll(filepath.Join(x.dir, e.Name()))
+		}
+	}
+}
+
+// index returns the live index for a read or a write; release must be
+// called when done.
+func (x *Index) index() (idx bleve.Index, release func(), err error) {
+	x.mu.RLock()
+	if x.closed {
+		x.mu.RUnlock()
+		return nil, nil, market.Errorf(market.Unavailable, "Chỉ mục tìm kiếm đã đóng.", "The search index is closed.")
+	}
+	return x.live, x.mu.RUnlock, nil
+}
+
+// Prepare checks that the index is open; Open created it.
+func (x *Index) Prepare(ctx context.Context) error { return x.Ping(ctx) }
+
+// Ping reports whether the index is open.
+func (x *Index) Ping(ctx context.Context) error {
+	_, release, err := x.index()
+	if err != nil {
+		return err
+	}
+	release()
+	return ctx.Err()
+}
+
+// Upsert adds or replaces documents; they are searchable when it returns.
+func (x *Index) Upsert(ctx context.Context, docs []search.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	idx, release, err := x.index()
+	if err != nil {
+		return err
+	}
+	defer release()
+	b := idx.NewBatch()
+	if err := addAll(b, docs); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := idx.Batch(b); err != nil {
+		return internal("upsert", err)
+	}
+	return nil
+}
+
+func addAll(b *bleve.Batch, docs []search.Document) error {
+	for _, d := range docs {
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		e, err := toEntry(d)
+		if err != nil {
+			return internal("encode", err)
+		}
+		if err := b.Index(d.ID, e); err != nil {
+			return internal("upsert", err)
+		}
+	}
+	return nil
+}
+
+// Delete removes documents; unknown ids are ignored.
+func (x *Index) Delete(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	idx, release, err := x.index()
+	if err != nil {
+		return err
+	}
+	defer release()
+	b := idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := idx.Batch(b); err != nil {
+		return internal("delete", err)
+	}
+	return nil
+}
+
+// Search returns one page of matching products with facet counts.
+func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	start := time.Now()
+	q, err := q.Normalize()
+	if err != nil {
+		return search.Result{}, err
+	}
+	idx, release, err := x.index()
+	if err != nil {
+		return search.Result{}, err
+	}
+	defer release()
+	res, err := idx.SearchInContext(ctx, request(q, x.synonyms, x.longest))
+	if err != nil {
+		if ctx.Err() != nil {
+			return search.Result{}, ctx.Err()
+		}
+		return search.Result{}, internal("search", err)
+	}
+	out := search.Result{
+		Hits:    make([]search.Document, 0, len(res.Hits)),
+		Total:   int(res.Total),
+		Page:    q.Page,
+		PerPage: q.PerPage,
+		Facets:  map[string]map[string]int{},
+	}
+	for _, h := range res.Hits {
+		raw, _ := h.Fields[fieldSource].(string)
+		d, err := fromSource(raw)
+		if err != nil {
+			return search.Result{}, internal("decode "+h.ID, err)
+		}
+		out.Hits = append(out.Hits, d)
+	}
+	out.Facets = facets(res.Facets[fieldFacet])
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// facets splits the counts of fieldFacet by facet, keeping the
+// search.MaxFacetValues most frequent values of each.
+func facets(f *bsearch.FacetResult) map[string]map[string]int {
+	out := map[string]map[string]int{search.FacetCategory: {}, search.FacetRegion: {}, search.FacetStars: {}}
+	if f == nil || f.Terms == nil {
+		return out
+	}
+	// Terms come most frequent first.
+	for _, t := range f.Terms.Terms() {
+		name, value, ok := strings.Cut(t.Term, ":")
+		if counts, known := out[name]; ok && known && len(counts) < search.MaxFacetValues {
+			counts[value] = t.Count
+		}
+	}
+	return out
+}
+
+// Rebuild fills a new generation from docs and switches to it.
+func (x *Index) Rebuild(ctx context.Context, docs iter.Seq2[search.Document, error]) (int, error) {
+	if !x.rebuild.TryLock() {
+		return 0, market.Errorf(market.Conflict, "Chỉ mục đang được xây dựng lại.", "The search index is already being rebuilt.")
+	}
+	defer x.rebuild.Unlock()
+	if _, release, err := x.index(); err != nil {
+		return 0, err
+	} else {
+		release()
+	}
+
+	gen := newGeneration()
+	path := filepath.Join(x.dir, gen)
+	fresh, err := create(path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := fill(ctx, fresh, docs)
+	if err != nil {
+		fresh.Close()
+		os.RemoveAll(path)
+		return 0, err
+	}
+
+	x.mu.Lock()
+	if x.closed {
+		x.mu.Unlock()
+		fresh.Close()
+		os.RemoveAll(path)
+		return 0, market.Errorf(market.Unavailable, "Chỉ mục tìm kiếm đã đóng.", "The search index is closed.")
+	}
+	if err := writeCurrent(x.dir, gen); err != nil {
+		x.mu.Unlock()
+		fresh.Close()
+		os.RemoveAll(path)
+		return 0, err
+	}
+	old := x.live
+	x.live, x.gen = fresh, gen
+	x.mu.Unlock()
+
+	old.Close()
+	x.removeOtherGenerations()
+	return n, nil
+}
+
+func fill(ctx context.Context, idx bleve.Index, docs iter.Seq2[search.Document, error]) (int, error) {
+	n := 0
+	b := idx.NewBatch()
+	flush := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := idx.Batch(b); err != nil {
+			return internal("rebuild", err)
+		}
+		b.Reset()
+		return nil
+	}
+	for d, err := range docs {
+		if err != nil {
+			return 0, err
+		}
+		if err := addAll(b, []search.Document{d}); err != nil {
+			return 0, err
+		}
+		n++
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Stats counts the documents of the live generation.
+func (x *Index) Stats(ctx context.Context) (search.Stats, error) {
+	idx, release, err := x.index()
+	if err != nil {
+		return search.Stats{}, err
+	}
+	defer release()
+	n, err := idx.DocCount()
+	if err != nil {
+		return search.Stats{}, internal("stats", err)
+	}
+	x.mu.RLock()
+	gen := x.gen
+	x.mu.RUnlock()
+	return search.Stats{Documents: int(n), Generation: gen}, ctx.Err()
+}
+
+// Close closes the index; it waits for searches and writes in flight.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return nil
+	}
+	x.closed = true
+	return x.live.Close()
+}
+
+func internal(op string, err error) error {
+	return market.Wrap(fmt.Errorf("bleveindex: %s: %w", op, err), market.Internal,
+		"Tìm kiếm đang gặp sự cố, vui lòng thử lại.", "Search ran into a problem; please try again.")
+}

@@ -1,0 +1,219 @@
+package bleveindex
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/search"
+)
+
+// Field names in the Bleve index.
+const (
+	fieldName    = "name"   // folded name, for ranking names first
+	fieldText    = "text"   // folded name, description, seller and region names
+	fieldPrefix  = "prefix" // the first 1 to shortPrefix letters of every word of text
+	fieldFacet   = "facet"  // facet values, as facetTerm makes them; also filtered on
+	fieldSeller  = "seller"
+	fieldStars   = "stars"     // number, for sorting
+	fieldPrice   = "price"     // number
+	fieldInStock = "inStock"   // boolean
+	fieldCreated = "createdMs" // number: Unix milliseconds
+	fieldSold    = "sold"      // number
+	fieldSource  = "source"    // the document as JSON, stored only
+)
+
+// foldedAnalyzer splits text on spaces and does nothing else: text reaches
+// the index already folded by search.Fold, the same function that folds
+// the queries, so both sides agree by construction.
+const foldedAnalyzer = "folded"
+
+// entry is what Bleve indexes for one document.
+type entry struct {
+	Name    string   `json:"name"`
+	Text    string   `json:"text"`
+	Prefix  string   `json:"prefix"`
+	Facet   []string `json:"facet"`
+	Seller  string   `json:"seller"`
+	Stars   float64  `json:"stars"`
+	Price   float64  `json:"price"`
+	InStock bool     `json:"inStock"`
+	Created float64  `json:"createdMs"`
+	Sold    float64  `json:"sold"`
+	Source  string   `json:"source"`
+}
+
+// source is the stored form of a search.Document.
+type source struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	CategoryID  string    `json:"categoryId"`
+	CategoryIDs []string  `json:"categoryIds"`
+	SellerID    string    `json:"sellerId"`
+	SellerName  string    `json:"sellerName"`
+	RegionID    string    `json:"regionId"`
+	RegionIDs   []string  `json:"regionIds"`
+	RegionName  string    `json:"regionName"`
+	PriceVND    int64     `json:"priceVnd"`
+	Unit        string    `json:"unit"`
+	Stars       int       `json:"stars"`
+	InStock     bool      `json:"inStock"`
+	ImageURL    string    `json:"imageUrl"`
+	CreatedAt   time.Time `json:"createdAt"`
+	Sold        int64     `json:"sold"`
+	Version     int64     `json:"version"`
+}
+
+func toEntry(d search.Document) (entry, error) {
+	src, err := json.Marshal(source{
+		ID: d.ID, Name: d.Name, Description: d.Description,
+		CategoryID: d.CategoryID, CategoryIDs: d.CategoryIDs,
+		SellerID: d.SellerID, SellerName: d.SellerName,
+		RegionID: d.RegionID, RegionIDs: d.RegionIDs, RegionName: d.RegionName,
+		PriceVND: int64(d.PriceVND), Unit: d.Unit, Stars: d.Stars, InStock: d.InStock,
+		ImageURL: d.ImageURL, CreatedAt: d.CreatedAt, Sold: d.Sold, Version: d.Version,
+	})
+	if err != nil {
+		return entry{}, err
+	}
+	text := search.Fold(d.Name + " \n " + d.Description + " \n " + d.SellerName + " \n " + d.RegionName)
+	facet := make([]string, 0, len(d.CategoryIDs)+len(d.RegionIDs)+1)
+	for _, id := range d.CategoryIDs {
+		facet = append(facet, facetTerm(search.FacetCategory, id))
+	}
+	for _, id := range d.RegionIDs {
+		facet = append(facet, facetTerm(search.FacetRegion, id))
+	}
+	if d.Stars > 0 {
+		facet = append(facet, facetTerm(search.FacetStars, strconv.Itoa(d.Stars)))
+	}
+	e := entry{
+		Name:    search.Fold(d.Name),
+		Text:    text,
+		Prefix:  shortPrefixes(text),
+		Facet:   facet,
+		Seller:  d.SellerID,
+		Stars:   float64(d.Stars),
+		Price:   float64(d.PriceVND),
+		InStock: d.InStock,
+		Created: float64(d.CreatedAt.UnixMilli()),
+		Sold:    float64(d.Sold),
+		Source:  string(src),
+	}
+	return e, nil
+}
+
+// shortPrefix is the longest prefix indexed in fieldPrefix. A short word
+// typed last would otherwise expand to hundreds of words ("ca" to cam, cai,
+// cau, can …); a longer one expands to few, and is looked up in fieldText.
+const shortPrefix = 3
+
+// shortPrefixes returns the distinct prefixes of 1 to shortPrefix letters
+// of the words of folded text.
+func shortPrefixes(text string) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, w := range strings.Fields(text) {
+		r := []rune(w)
+		for n := 1; n <= min(shortPrefix, len(r)); n++ {
+			p := string(r[:n])
+			if !seen[p] {
+				seen[p] = true
+				b.WriteString(p)
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String()
+}
+
+// facetTerm is how one facet value is indexed in fieldFacet: one field for
+// all facets costs one pass over the matches instead of three.
+func facetTerm(facet, value string) string { return facet + ":" + value }
+
+func fromSource(raw string) (search.Document, error) {
+	var s source
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		return search.Document{}, err
+	}
+	return search.Document{
+		ID: s.ID, Name: s.Name, Description: s.Description,
+		CategoryID: s.CategoryID, CategoryIDs: s.CategoryIDs,
+		SellerID: s.SellerID, SellerName: s.SellerName,
+		RegionID: s.RegionID, RegionIDs: s.RegionIDs, RegionName: s.RegionName,
+		PriceVND: market.VND(s.PriceVND), Unit: s.Unit, Stars: s.Stars, InStock: s.InStock,
+		ImageURL: s.ImageURL, CreatedAt: s.CreatedAt, Sold: s.Sold, Version: s.Version,
+	}, nil
+}
+
+func newMapping() (mapping.IndexMapping, error) {
+	im := bleve.NewIndexMapping()
+	if err := im.AddCustomAnalyzer(foldedAnalyzer, map[string]any{
+		"type":      custom.Name,
+		"tokenizer": whitespace.Name,
+	}); err != nil {
+		return nil, err
+	}
+	text := func(vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = foldedAnalyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = vectors // phrases (multi-word synonyms) need positions
+		f.DocValues = false
+		return f
+	}
+	keyword := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	number := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		return f
+	}
+	stored := bleve.NewTextFieldMapping()
+	stored.Index = false
+	stored.Store = true
+	stored.IncludeInAll = false
+	stored.IncludeTermVectors = false
+	stored.DocValues = false
+	inStock := bleve.NewBooleanFieldMapping()
+	inStock.Store = false
+	inStock.IncludeInAll = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldName, text(false))
+	doc.AddFieldMappingsAt(fieldText, text(true))
+	doc.AddFieldMappingsAt(fieldPrefix, text(false))
+	doc.AddFieldMappingsAt(fieldFacet, keyword())
+	seller := keyword()
+	seller.DocValues = false
+	doc.AddFieldMappingsAt(fieldSeller, seller)
+	doc.AddFieldMappingsAt(fieldStars, number())
+	doc.AddFieldMappingsAt(fieldPrice, number())
+	doc.AddFieldMappingsAt(fieldCreated, number())
+	doc.AddFieldMappingsAt(fieldSold, number())
+	doc.AddFieldMappingsAt(fieldInStock, inStock)
+	doc.AddFieldMappingsAt(fieldSource, stored)
+	// Every query names its field: no composite "_all" field to build.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = foldedAnalyzer
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	return im, nil
+}

@@ -1,0 +1,263 @@
+package bleveindex
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/ocopmarket/market/search"
+)
+
+// clause is one thing the buyer asked for: a word, or a phrase of the
+// synonym table, with the synonyms it stands for. Every clause of a query
+// must match.
+type clause struct {
+	phrase   string   // folded, as typed
+	synonyms []string // folded phrases meaning the same
+	prefix   bool     // the last word typed: it may be the start of a word
+}
+
+// clauses reads folded words into clauses, taking the longest phrase of
+// the synonym table at each point, so "dau phong rang" is the phrase
+// "dau phong" (= "lac") and then "rang".
+func clauses(words []string, synonyms map[string][]string, longest int) []clause {
+	var out []clause
+	for i := 0; i < len(words); {
+		n := 1
+		for size := min(longest, len(words)-i); size >= 1; size-- {
+			if _, ok := synonyms[strings.Join(words[i:i+size], " ")]; ok {
+				n = size
+				break
+			}
+		}
+		phrase := strings.Join(words[i:i+n], " ")
+		i += n
+		out = append(out, clause{
+			phrase:   phrase,
+			synonyms: synonyms[phrase],
+			prefix:   i == len(words) && n == 1,
+		})
+	}
+	return out
+}
+
+// Boosts: a match in the name counts more than elsewhere; a synonym counts
+// less than the word typed.
+const (
+	nameBoost    = 3.0
+	synonymBoost = 0.5
+)
+
+// textQueries returns, for each clause, a query matching it anywhere in
+// the text; all of them must match.
+func textQueries(cs []clause) []query.Query {
+	out := make([]query.Query, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, clauseQuery(c, fieldText, 1))
+	}
+	return out
+}
+
+// nameQuery matches any clause in the name; it only adds to the score, so
+// that products named after what the buyer typed come first.
+func nameQuery(cs []clause) query.Query {
+	alts := make([]query.Query, 0, len(cs))
+	for _, c := range cs {
+		alts = append(alts, clauseQuery(c, fieldName, nameBoost))
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func clauseQuery(c clause, field string, boost float64) query.Query {
+	q := typed(c, field, boost)
+	if len(c.synonyms) == 0 {
+		return q
+	}
+	alts := []query.Query{q}
+	for _, s := range c.synonyms {
+		alts = append(alts, phrase(s, field, boost*synonymBoost))
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// typed matches what the buyer typed, with the typos search.Typos allows,
+// and as a prefix when it is the last word.
+func typed(c clause, field string, boost float64) query.Query {
+	if strings.Contains(c.phrase, " ") {
+		return phrase(c.phrase, field, boost)
+	}
+	alts := []query.Query{term(c.phrase, field, boost)}
+	// Meilisearch counts a typo on the first letter as two; so does this.
+	switch search.Typos(c.phrase) {
+	case 1:
+		alts = append(alts, fuzzy(c.phrase, field, 1, 1, boost/2))
+	case 2:
+		alts = append(alts, fuzzy(c.phrase, field, 2, 1, boost/2), fuzzy(c.phrase, field, 1, 0, boost/2))
+	}
+	if c.prefix && field == fieldText {
+		if len([]rune(c.phrase)) <= shortPrefix {
+			alts = append(alts, term(c.phrase, fieldPrefix, boost/2))
+		} else {
+			p := bleve.NewPrefixQuery(c.phrase)
+			p.SetField(field)
+			p.SetBoost(boost / 2)
+			alts = append(alts, p)
+		}
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func term(word, field string, boost float64) query.Query {
+	t := bleve.NewTermQuery(word)
+	t.SetField(field)
+	t.SetBoost(boost)
+	return t
+}
+
+func fuzzy(word, field string, fuzziness, prefix int, boost float64) query.Query {
+	f := bleve.NewFuzzyQuery(word)
+	f.SetField(field)
+	f.SetFuzziness(fuzziness)
+	f.SetPrefix(prefix)
+	f.SetBoost(boost)
+	return f
+}
+
+// phrase matches words in a row in fieldText; fieldName, which only ranks
+// and keeps no positions to stay small, takes them in any order.
+func phrase(p, field string, boost float64) query.Query {
+	words := strings.Split(p, " ")
+	if len(words) == 1 {
+		return term(p, field, boost)
+	}
+	if field != fieldText {
+		ts := make([]query.Query, len(words))
+		for i, w := range words {
+			ts[i] = term(w, field, boost)
+		}
+		return bleve.NewConjunctionQuery(ts...)
+	}
+	q := bleve.NewPhraseQuery(words, field)
+	q.SetBoost(boost)
+	return q
+}
+
+// filterQueries returns the filters of q. They weigh nothing in the
+// score, so that they never change the ranking.
+func filterQueries(q search.Query) []query.Query {
+	var fs []query.Query
+	keyword := func(field, value string) {
+		if value != "" {
+			t := bleve.NewTermQuery(value)
+			t.SetField(field)
+			t.SetBoost(0)
+			fs = append(fs, t)
+		}
+	}
+	if q.CategoryID != "" {
+		keyword(fieldFacet, facetTerm(search.FacetCategory, q.CategoryID))
+	}
+	if q.RegionID != "" {
+		keyword(fieldFacet, facetTerm(search.FacetRegion, q.RegionID))
+	}
+	keyword(fieldSeller, q.SellerID)
+	numeric := func(field string, lo, hi *float64) {
+		if lo == nil && hi == nil {
+			return
+		}
+		inclusive := true
+		r := bleve.NewNumericRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+		r.SetField(field)
+		r.SetBoost(0)
+		fs = append(fs, r)
+	}
+	if q.MinStars > 0 {
+		// Stars are few: a disjunction of terms is cheaper than a range.
+		var ts []query.Query
+		for stars := q.MinStars; stars <= 5; stars++ {
+			t := bleve.NewTermQuery(facetTerm(search.FacetStars, strconv.Itoa(stars)))
+			t.SetField(fieldFacet)
+			t.SetBoost(0)
+			ts = append(ts, t)
+		}
+		fs = append(fs, bleve.NewDisjunctionQuery(ts...))
+	}
+	var lo, hi *float64
+	if q.MinPrice > 0 {
+		lo = ptr(float64(q.MinPrice))
+	}
+	if q.MaxPrice > 0 {
+		hi = ptr(float64(q.MaxPrice))
+	}
+	numeric(fieldPrice, lo, hi)
+	if q.InStock {
+		b := bleve.NewBoolFieldQuery(true)
+		b.SetField(fieldInStock)
+		b.SetBoost(0)
+		fs = append(fs, b)
+	}
+	return fs
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// sortOrder orders hits for a sort; ties always go by id.
+func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
+	byNumber := func(field string, desc bool) bsearch.SearchSort {
+		return &bsearch.SortField{Field: field, Desc: desc, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}
+	}
+	id := &bsearch.SortDocID{}
+	switch s {
+	case search.SortPriceAsc:
+		return bsearch.SortOrder{byNumber(fieldPrice, false), id}
+	case search.SortPriceDesc:
+		return bsearch.SortOrder{byNumber(fieldPrice, true), id}
+	case search.SortStarsDesc:
+		return bsearch.SortOrder{byNumber(fieldStars, true), id}
+	case search.SortNewest:
+		return bsearch.SortOrder{byNumber(fieldCreated, true), id}
+	case search.SortBestselling:
+		return bsearch.SortOrder{byNumber(fieldSold, true), id}
+	}
+	if !hasText {
+		return bsearch.SortOrder{byNumber(fieldSold, true), id}
+	}
+	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
+}
+
+// request builds the Bleve search for a normalised query. Filters and
+// words go into one conjunction, which leaps over the documents that the
+// sparsest of them rules out.
+func request(q search.Query, synonyms map[string][]string, longest int) *bleve.SearchRequest {
+	cs := clauses(search.Words(q.Text), synonyms, longest)
+	must := append(filterQueries(q), textQueries(cs)...)
+	byScore := len(cs) > 0 && q.Sort == search.SortRelevance
+	var match query.Query
+	switch {
+	case len(must) == 0:
+		match = bleve.NewMatchAllQuery()
+	case byScore:
+		b := bleve.NewBooleanQuery()
+		b.AddMust(must...)
+		b.AddShould(nameQuery(cs))
+		match = b
+	default:
+		match = bleve.NewConjunctionQuery(must...)
+	}
+	req := bleve.NewSearchRequestOptions(match, q.PerPage, q.Offset(), false)
+	req.Fields = []string{fieldSource}
+	req.SortByCustom(sortOrder(q.Sort, len(cs) > 0))
+	if !byScore {
+		req.Score = "none"
+	}
+	// Every value, so that each facet can be cut to its own top values.
+	req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, math.MaxInt32))
+	return req
+}

@@ -1,0 +1,244 @@
+package meili
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/search"
+)
+
+// Attributes of the documents in Meilisearch.
+const (
+	attrID          = "id"
+	attrCategoryIDs = "categoryIds"
+	attrRegionIDs   = "regionIds"
+	attrSellerID    = "sellerId"
+	attrStars       = "stars"
+	attrPrice       = "priceVnd"
+	attrInStock     = "inStock"
+	attrCreated     = "createdAtMs"
+	attrSold        = "sold"
+)
+
+// facetAttrs maps each facet of search.Result to the attribute counted.
+func facetAttrs() []struct{ facet, attr string } {
+	return []struct{ facet, attr string }{
+		{search.FacetCategory, attrCategoryIDs},
+		{search.FacetRegion, attrRegionIDs},
+		{search.FacetStars, attrStars},
+	}
+}
+
+// document is a search.Document as Meilisearch holds it: the fields shown
+// to buyers as they are, and the text fields again folded by search.Fold,
+// which are the ones searched, so that both engines match alike.
+type document struct {
+	ID                string   `json:"id"`
+	Name              string   `json:"name"`
+	Description       string   `json:"description"`
+	CategoryID        string   `json:"categoryId"`
+	CategoryIDs       []string `json:"categoryIds"`
+	SellerID          string   `json:"sellerId"`
+	SellerName        string   `json:"sellerName"`
+	RegionID          string   `json:"regionId"`
+	RegionIDs         []string `json:"regionIds"`
+	RegionName        string   `json:"regionName"`
+	PriceVND          int64    `json:"priceVnd"`
+	Unit              string   `json:"unit"`
+	Stars             int      `json:"stars"`
+	InStock           bool     `json:"inStock"`
+	ImageURL          string   `json:"imageUrl"`
+	CreatedAt         string   `json:"createdAt"`
+	CreatedAtMs       int64    `json:"createdAtMs"`
+	Sold              int64    `json:"sold"`
+	Version           int64    `json:"version"`
+	NameFolded        string   `json:"nameFolded"`
+	DescriptionFolded string   `json:"descriptionFolded"`
+	SellerNameFolded  string   `json:"sellerNameFolded"`
+	RegionNameFolded  string   `json:"regionNameFolded"`
+}
+
+func toDocument(d search.Document) document {
+	return document{
+		ID: d.ID, Name: d.Name, Description: d.Description,
+		CategoryID: d.CategoryID, CategoryIDs: nonNil(d.CategoryIDs),
+		SellerID: d.SellerID, SellerName: d.SellerName,
+		RegionID: d.RegionID, RegionIDs: nonNil(d.RegionIDs), RegionName: d.RegionName,
+		PriceVND: int64(d.PriceVND), Unit: d.Unit, Stars: d.Stars, InStock: d.InStock,
+		ImageURL:  d.ImageURL,
+		CreatedAt: d.CreatedAt.UTC().Format(time.RFC3339Nano), CreatedAtMs: d.CreatedAt.UnixMilli(),
+		Sold: d.Sold, Version: d.Version,
+		NameFolded:        search.Fold(d.Name),
+		DescriptionFolded: search.Fold(d.Description),
+		SellerNameFolded:  search.Fold(d.SellerName),
+		RegionNameFolded:  search.Fold(d.RegionName),
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func fromDocument(m document) (search.Document, error) {
+	created, err := time.Parse(time.RFC3339Nano, m.CreatedAt)
+	if err != nil {
+		return search.Document{}, err
+	}
+	return search.Document{
+		ID: m.ID, Name: m.Name, Description: m.Description,
+		CategoryID: m.CategoryID, CategoryIDs: m.CategoryIDs,
+		SellerID: m.SellerID, SellerName: m.SellerName,
+		RegionID: m.RegionID, RegionIDs: m.RegionIDs, RegionName: m.RegionName,
+		PriceVND: market.VND(m.PriceVND), Unit: m.Unit, Stars: m.Stars, InStock: m.InStock,
+		ImageURL: m.ImageURL, CreatedAt: created, Sold: m.Sold, Version: m.Version,
+	}, nil
+}
+
+// quote writes s as a Meilisearch filter string: in double quotes, with
+// backslashes and double quotes escaped, so that no value can end the
+// string early. Values are validated before (see search.ValidID); this
+// is the second line of defence.
+func quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range s {
+		if r == '"' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// Filter returns the Meilisearch filter expression for the filters of q,
+// "" when there are none. Every value is validated first (an invalid
+// query is an invalid error, never a filter) and then quoted or written
+// as a whole number, so user input cannot change what a filter means.
+func Filter(q search.Query) (string, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	eq := func(attr, value string) {
+		if value != "" {
+			parts = append(parts, attr+" = "+quote(value))
+		}
+	}
+	cmp := func(attr, op string, n int64) {
+		parts = append(parts, attr+" "+op+" "+strconv.FormatInt(n, 10))
+	}
+	eq(attrCategoryIDs, q.CategoryID)
+	eq(attrRegionIDs, q.RegionID)
+	eq(attrSellerID, q.SellerID)
+	if q.MinStars > 0 {
+		cmp(attrStars, ">=", int64(q.MinStars))
+	}
+	if q.MinPrice > 0 {
+		cmp(attrPrice, ">=", int64(q.MinPrice))
+	}
+	if q.MaxPrice > 0 {
+		cmp(attrPrice, "<=", int64(q.MaxPrice))
+	}
+	if q.InStock {
+		parts = append(parts, attrInStock+" = true")
+	}
+	return strings.Join(parts, " AND "), nil
+}
+
+// sortOrder returns Meilisearch's sort for a query; ties go by id. Without
+// a sort, relevance decides (the "sort" ranking rule comes first, so a sort
+// given always wins over relevance, as in the Bleve engine).
+func sortOrder(s search.Sort, hasText bool) []string {
+	switch s {
+	case search.SortPriceAsc:
+		return []string{attrPrice + ":asc", attrID + ":asc"}
+	case search.SortPriceDesc:
+		return []string{attrPrice + ":desc", attrID + ":asc"}
+	case search.SortStarsDesc:
+		return []string{attrStars + ":desc", attrID + ":asc"}
+	case search.SortNewest:
+		return []string{attrCreated + ":desc", attrID + ":asc"}
+	case search.SortBestselling:
+		return []string{attrSold + ":desc", attrID + ":asc"}
+	}
+	if !hasText {
+		return []string{attrSold + ":desc", attrID + ":asc"}
+	}
+	return nil
+}
+
+// searchRequest builds the Meilisearch search for q: the text folded as
+// the documents' searched fields are, every word required, exact totals
+// by page, facets.
+func searchRequest(q search.Query) (text string, req *meilisearch.SearchRequest, err error) {
+	q, err = q.Normalize()
+	if err != nil {
+		return "", nil, err
+	}
+	filter, err := Filter(q)
+	if err != nil {
+		return "", nil, err
+	}
+	text = search.Fold(q.Text)
+	perPage := int64(q.PerPage)
+	req = &meilisearch.SearchRequest{
+		Query:            text,
+		Page:             int64(q.Page),
+		HitsPerPage:      &perPage,
+		MatchingStrategy: meilisearch.All,
+		Facets:           []string{attrCategoryIDs, attrRegionIDs, attrStars},
+		Sort:             sortOrder(q.Sort, text != ""),
+	}
+	if filter != "" {
+		req.Filter = filter
+	}
+	return text, req, nil
+}
+
+// settings returns the index settings: what is searched, filtered, sorted,
+// the synonyms, typo tolerance as search.Typos has it, and room for exact
+// totals.
+func settings() *meilisearch.Settings {
+	return &meilisearch.Settings{
+		// The order ranks matches in the name above the description and
+		// the places.
+		SearchableAttributes: []string{"nameFolded", "descriptionFolded", "sellerNameFolded", "regionNameFolded"},
+		DisplayedAttributes: []string{
+			"id", "name", "description", "categoryId", "categoryIds", "sellerId", "sellerName",
+			"regionId", "regionIds", "regionName", "priceVnd", "unit", "stars", "inStock",
+			"imageUrl", "createdAt", "sold", "version",
+		},
+		FilterableAttributes: []string{attrCategoryIDs, attrRegionIDs, attrSellerID, attrStars, attrPrice, attrInStock},
+		SortableAttributes:   []string{attrPrice, attrStars, attrCreated, attrSold, attrID},
+		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
+		Synonyms:             search.FoldedSynonyms(),
+		TypoTolerance: &meilisearch.TypoTolerance{
+			Enabled: true,
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{
+				OneTypo:  search.MinWordSizeForOneTypo,
+				TwoTypos: search.MinWordSizeForTwoTypos,
+			},
+			DisableOnWords:      []string{},
+			DisableOnAttributes: []string{},
+		},
+		Pagination: &meilisearch.Pagination{MaxTotalHits: MaxTotalHits},
+		Faceting: &meilisearch.Faceting{
+			MaxValuesPerFacet: search.MaxFacetValues,
+			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeCount},
+		},
+	}
+}
+
+// MaxTotalHits is how many matches Meilisearch counts and pages through at
+// most (its default, 1 000, is far too low for exact totals).
+const MaxTotalHits = 1_000_000

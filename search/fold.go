@@ -1,0 +1,73 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns s the way both search engines see text: Unicode NFC, lower
+// case, Vietnamese tone and vowel marks removed, đ turned into d, every run
+// of punctuation and spaces turned into one space, no leading or trailing
+// space. "Đường thốt nốt!" and "duong  thot-not" both fold to
+// "duong thot not".
+//
+// Folding loses information on purpose: a buyer on a phone without a
+// Vietnamese keyboard types "dua" and expects to find both dừa and dứa.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	gap := false      // a separator was seen since the last written letter
+	nonASCII := false // something outside ASCII survived folding
+	// NFD splits every accented letter into its base letter and the
+	// combining marks (Mn) that we then drop; this works on any input
+	// normalisation form, so decomposed and precomposed text fold alike.
+	d := norm.NFD.String(s)
+	for i := 0; i < len(d); {
+		r, size := utf8.DecodeRuneInString(d[i:])
+		i += size
+		switch {
+		case r < utf8.RuneSelf:
+			switch {
+			case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			default:
+				gap = true
+				continue
+			}
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = unicode.ToLower(r)
+			nonASCII = true
+		default:
+			gap = true
+			continue
+		}
+		if gap && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		gap = false
+		b.WriteRune(r)
+	}
+	if nonASCII {
+		// Letters of other scripts (e.g. Korean) were decomposed too;
+		// put them back together.
+		return norm.NFC.String(b.String())
+	}
+	return b.String()
+}
+
+// Words returns the folded words of s.
+func Words(s string) []string {
+	f := Fold(s)
+	if f == "" {
+		return nil
+	}
+	return strings.Split(f, " ")
+}

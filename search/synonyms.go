@@ -1,0 +1,98 @@
+package search
+
+import (
+	"slices"
+	"strings"
+)
+
+// SynonymGroups returns the regional synonym table as people write it: in
+// each group, words or phrases that buyers from different regions use for
+// the same thing (the South's khóm is the North's dứa). Both engines apply
+// it, through FoldedSynonyms.
+//
+// Folding merges some words with different meanings (dừa, coconut, and
+// dứa, pineapple, both fold to "dua"), so a group member can bring in
+// unrelated products for a one-word query; a second word narrows the
+// result ("dứa mật" or "dừa sáp"), and the exact word ranks first.
+// Groups whose folded form would clash with a very common word are left
+// out for that reason (lúa = thóc would bring paddy into searches for
+// lụa, silk).
+func SynonymGroups() [][]string {
+	return [][]string{
+		{"khóm", "thơm", "dứa"},                 // pineapple
+		{"mận", "roi"},                          // wax apple (South mận = North roi)
+		{"bắp", "ngô"},                          // maize
+		{"đậu phộng", "lạc"},                    // peanut
+		{"heo", "lợn"},                          // pig
+		{"trái", "quả"},                         // fruit
+		{"vịt xiêm", "ngan"},                    // muscovy duck
+		{"khoai mì", "sắn"},                     // cassava
+		{"bông", "hoa"},                         // flower
+		{"chén", "bát"},                         // bowl
+		{"muỗng", "thìa"},                       // spoon
+		{"mè", "vừng"},                          // sesame
+		{"dưa leo", "dưa chuột"},                // cucumber
+		{"mãng cầu ta", "na"},                   // sugar apple
+		{"củ sắn", "củ đậu"},                    // jicama
+		{"hột vịt", "trứng vịt"},                // duck eggs
+		{"hột gà", "trứng gà"},                  // hen eggs
+		{"bánh tráng", "bánh đa nem"},           // rice paper
+		{"cá lóc", "cá quả", "cá chuối"},        // snakehead fish
+		{"lạp xưởng", "lạp xường"},              // Chinese sausage, both spellings
+		{"tắc", "quất"},                         // calamansi / kumquat
+		{"ngò rí", "rau mùi"},                   // coriander
+		{"ngò gai", "mùi tàu"},                  // culantro
+		{"khổ qua", "mướp đắng"},                // bitter melon
+		{"đậu hũ", "đậu phụ"},                   // tofu
+		{"nghêu", "ngao"},                       // clam
+		{"chanh dây", "chanh leo"},              // passion fruit
+		{"hồng xiêm", "sa pô chê", "xa pô chê"}, // sapodilla
+		{"ly", "cốc"},                           // glass, cup
+		{"dĩa", "đĩa"},                          // plate
+		{"nón", "mũ"},                           // hat
+		{"ghe", "thuyền"},                       // boat
+		{"bột ngọt", "mì chính"},                // MSG
+		{"xà bông", "xà phòng"},                 // soap
+		{"bịch", "túi"},                         // bag
+		{"hũ", "lọ"},                            // jar
+		{"trái bơ", "quả bơ"},                   // avocado
+		{"cải bẹ xanh", "cải đắng"},             // mustard greens
+	}
+}
+
+// FoldedSynonyms returns the synonym table folded, as both engines apply it:
+// for every folded word or phrase of a group, the other members of every
+// group it belongs to, sorted. A phrase of several words ("dau phong")
+// matches those words in a row.
+func FoldedSynonyms() map[string][]string {
+	out := map[string][]string{}
+	for _, group := range SynonymGroups() {
+		folded := make([]string, 0, len(group))
+		for _, w := range group {
+			if f := Fold(w); f != "" && !slices.Contains(folded, f) {
+				folded = append(folded, f)
+			}
+		}
+		for _, key := range folded {
+			for _, other := range folded {
+				if other != key && !slices.Contains(out[key], other) {
+					out[key] = append(out[key], other)
+				}
+			}
+		}
+	}
+	for key := range out {
+		slices.Sort(out[key])
+	}
+	return out
+}
+
+// LongestSynonym returns the number of words in the longest folded phrase
+// of the table, the most words a query matcher needs to look ahead.
+func LongestSynonym(synonyms map[string][]string) int {
+	longest := 0
+	for key := range synonyms {
+		longest = max(longest, strings.Count(key, " ")+1)
+	}
+	return longest
+}
