@@ -132,6 +132,9 @@ func newMekong(t *testing.T) *mekong {
 		{m.pineapple, map[string]any{"name": "Mứt khóm dẻo", "description": "Mứt làm thủ công.", "categoryId": "duong-banh-keo", "unit": "hộp", "priceVnd": 55000}},
 	} {
 		m.products[p.fields["name"].(string)] = m.list(t, p.seller, p.fields)
+		// Creation times are kept to the millisecond; two listings in the
+		// same one would make the "newest" order below a coin toss.
+		time.Sleep(2 * time.Millisecond)
 	}
 	// An official verifies the certificate of the pineapple, not the honey's.
 	expect(t, "verify OCOP", m.c.As(m.admin).Do("POST", "/api/v1/products/"+m.products["Khóm Cầu Đúc"]+"/ocop-verification", map[string]string{"decision": "verify"}), 200)
