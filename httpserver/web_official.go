@@ -33,9 +33,14 @@ const queueLimit = sellers.MaxPageSize
 // official's region and the OCOP certificates awaiting a check on the
 // listings of its shops.
 func (s *Server) verificationQueue(r *http.Request, a market.Actor, lang string) (queuePage, error) {
+	return s.verificationQueueIn(r, a, a.RegionID, lang)
+}
+
+// verificationQueueIn is the queue of one region (and those under it).
+func (s *Server) verificationQueueIn(r *http.Request, a market.Actor, region, lang string) (queuePage, error) {
 	ctx := r.Context()
 	var out queuePage
-	pending, err := s.deps.Sellers.List(ctx, a, sellers.Query{RegionID: a.RegionID, Status: sellers.StatusPending, Limit: queueLimit})
+	pending, err := s.deps.Sellers.List(ctx, a, sellers.Query{RegionID: region, Status: sellers.StatusPending, Limit: queueLimit})
 	if err != nil {
 		return out, err
 	}
@@ -44,7 +49,7 @@ func (s *Server) verificationQueue(r *http.Request, a market.Actor, lang string)
 			Place: s.place(sel.RegionID), Address: sel.Address, Phone: sel.Phone.Local(), CreatedAt: sel.CreatedAt})
 	}
 	shops := pending.Items
-	verified, err := s.deps.Sellers.List(ctx, a, sellers.Query{RegionID: a.RegionID, Status: sellers.StatusVerified, Limit: queueLimit})
+	verified, err := s.deps.Sellers.List(ctx, a, sellers.Query{RegionID: region, Status: sellers.StatusVerified, Limit: queueLimit})
 	if err != nil {
 		return out, err
 	}
