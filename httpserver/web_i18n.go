@@ -368,7 +368,7 @@ func webMessages() map[string]market.Text {
 		"kpi.group_products":       market.T("Sản phẩm", "Products"),
 		"kpi.group_orders":         market.T("Đơn hàng trong tháng", "Orders in the month"),
 		"kpi.group_payments":       market.T("Thanh toán", "Payments"),
-		"kpi.sellers_online":       market.T("người bán trên sàn", "sellers online"),
+		"kpi.sellers_online":       market.T("người bán đã đăng ký", "sellers signed up"),
 		"kpi.with_listing":         market.T("%s có sản phẩm đang bán", "%s with a listing"),
 		"kpi.sellers_verified":     market.T("người bán đã xác minh", "verified sellers"),
 		"kpi.sellers_active":       market.T("người bán có đơn trong 30 ngày", "sellers with an order in 30 days"),

@@ -433,6 +433,11 @@ func TestBrowserSellerAndOfficial(t *testing.T) {
 	b.open("/signin")
 	b.fill("#f-phone", "0900000002", "#f-password", "officials-pass")
 	b.submit("form.form button[type=submit]")
+	if loc := b.location(); loc != "/official" {
+		t.Fatalf("after signing in the official is at %q, want the dashboard", loc)
+	}
+	b.sees("Thương mại điện tử: TP Cần Thơ", "Hồ sơ chờ xác minh", "1 gian hàng và 0 giấy chứng nhận OCOP đang chờ bạn xác minh.")
+	b.submit(`a[href="/official/queue"]`)
 	b.sees("Hồ sơ chờ xác minh", "Hoa súng Út Hoa", "Ấp Thạnh Hòa")
 	b.checkPage("official-queue")
 	b.submit(`.queue button[name=decision][value=verify]`)
