@@ -74,10 +74,16 @@ func pageFixtures(srv *Server) []goldenPage {
 			p.Form.Set("name", "Trần Văn A")
 			p.formError(market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").WithField("address", "Cần địa chỉ nhận hàng.", "An address is needed."))
 		}},
-		{file: "confirmation.vietqr", page: "confirmation", lang: "vi", data: confirmationPage{
+		{file: "confirmation.vietqr", page: "confirmation", lang: "vi", data: confirmationPage{PayLabel: "Chờ chuyển khoản", PayClass: "wait", Refresh: "/checkout/c1",
 			VietQR: &vietQRView{ImageURL: "/checkout/c1/vietqr.png", Amount: 430000, AmountDigits: "430000", Reference: "OCOP7K3F9QAB", Bank: "Vietcombank", Account: "0011004455667", Holder: "NGUYEN THI LAN", HoldUntil: at.Add(30 * time.Minute)},
 			Total:  430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q&phone=0912345678"}},
-		{file: "confirmation.cod.en", page: "confirmation", lang: "en", data: confirmationPage{COD: true, Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"}},
+		{file: "confirmation.card", page: "confirmation", lang: "vi", data: confirmationPage{PayLabel: "Chưa thành công", PayClass: "out", Refresh: "/checkout/c1",
+			CardSecret: "pi_123_secret_456", CardFailed: true, ReturnURL: "https://choocop.vn/checkout/c1", Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"},
+			edit: func(p *page) { p.CardKey = "pk_test_123" }},
+		{file: "confirmation.card.confirming.en", page: "confirmation", lang: "en", data: confirmationPage{PayLabel: "Awaiting payment", PayClass: "wait", Refresh: "/checkout/c1",
+			Confirming: true, Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"},
+			edit: func(p *page) { p.CardKey = "pk_test_123" }},
+		{file: "confirmation.cod.en", page: "confirmation", lang: "en", data: confirmationPage{PayLabel: "Pay on delivery", PayClass: "wait", COD: true, Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"}},
 		{file: "lookup", page: "lookup", lang: "vi", data: &order, edit: func(p *page) { p.Form.Set("code", "CT-7K3F9Q"); p.Form.Set("phone", "0912345678") }},
 		{file: "lookup.notfound", page: "lookup", lang: "vi", edit: func(p *page) {
 			p.Form.Set("code", "XX-000000")

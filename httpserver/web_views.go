@@ -158,9 +158,16 @@ type orderView struct {
 }
 
 type confirmationPage struct {
-	VietQR     *vietQRView
-	CardSecret string
-	ReturnURL  string
+	// PayLabel and PayClass show the checkout's payment status; Refresh
+	// links to the page again while the status may still change.
+	PayLabel, PayClass string
+	Refresh            string
+	VietQR             *vietQRView
+	CardSecret         string
+	ReturnURL          string
+	// CardFailed: the last card attempt failed. Confirming: the buyer is
+	// back from the bank, the webhook has not arrived yet.
+	CardFailed, Confirming bool
 	COD        bool
 	Total      market.VND
 	Orders     []orderView
