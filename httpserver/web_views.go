@@ -168,10 +168,10 @@ type confirmationPage struct {
 	// CardFailed: the last card attempt failed. Confirming: the buyer is
 	// back from the bank, the webhook has not arrived yet.
 	CardFailed, Confirming bool
-	COD        bool
-	Total      market.VND
-	Orders     []orderView
-	TrackURL   string
+	COD                    bool
+	Total                  market.VND
+	Orders                 []orderView
+	TrackURL               string
 }
 
 type registerPage struct {
