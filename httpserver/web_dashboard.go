@@ -135,7 +135,8 @@ func (s *Server) dashboard(r *http.Request, a market.Actor, lang string, q dashb
 		}
 		pts := make([]chartPoint, len(series.Points))
 		for i, pt := range series.Points {
-			pts[i] = chartPoint{Label: pt.T.In(market.VietnamTime).Format("01/2006"), Value: pt.Value,
+			at := pt.T.In(market.VietnamTime)
+			pts[i] = chartPoint{Label: at.Format("01/2006"), Axis: at.Format("01/06"), Value: pt.Value,
 				Text: countText(pt.Value), Short: shortCount(pt.Value, lang)}
 			if c.money {
 				pts[i].Text, pts[i].Short = market.VND(pt.Value).String(), shortVND(market.VND(pt.Value), lang)

@@ -420,6 +420,13 @@ func TestBrowserSellerAndOfficial(t *testing.T) {
 		t.Errorf("stock after the quick edit = %q, want 80", stock)
 	}
 	b.checkPage("seller-home")
+
+	// The same page in English, for a helper who reads English better.
+	b.submit("a.lang")
+	b.sees("List a product", "See the shop as buyers do", "Awaiting verification", "Hoa súng Lê Sánh", "Save", "Tiếng Việt")
+	b.checkPage("seller-home-en")
+	b.submit("a.lang")
+	b.sees("Đăng sản phẩm")
 	var productPath string
 	b.run(chromedp.AttributeValue(".plist a", "href", &productPath, nil, chromedp.ByQuery))
 	productID := strings.TrimPrefix(productPath, "/seller/products/")
