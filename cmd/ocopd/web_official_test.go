@@ -205,6 +205,24 @@ func TestWebOfficialDashboard(t *testing.T) {
 		t.Errorf("Thạnh Xuân dashboard: %d", tx.status)
 	}
 
+	// The queue, reached from the dashboard: the shop and the certificate
+	// waiting in Cần Thơ; verifying the certificate empties that list.
+	if !strings.Contains(dash.body, "1 gian hàng và 1 giấy chứng nhận OCOP đang chờ bạn xác minh.") {
+		t.Error("the dashboard does not count what waits in the queue")
+	}
+	queue := u.get("/official/queue")
+	for _, want := range []string{"Giấy chứng nhận OCOP (1)", "Sản phẩm p4", "Số CT-003", `action="/official/products/p4/ocop"`} {
+		if !strings.Contains(queue.body, want) {
+			t.Errorf("the queue does not show %q", want)
+		}
+	}
+	if p := u.postForm("/official/queue", "/official/products/p4/ocop", url.Values{"decision": {"verify"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("verify the certificate: %d %.300s", p.status, p.body)
+	}
+	if q := u.get("/official/queue"); !strings.Contains(q.body, "Giấy chứng nhận OCOP (0)") {
+		t.Error("the verified certificate is still in the queue")
+	}
+
 	// Scope: another province, a bad month, a buyer.
 	if p := u.get("/official?regionId=an-giang"); p.status != 403 {
 		t.Errorf("Cần Thơ official on An Giang: %d", p.status)
