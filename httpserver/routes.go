@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -15,6 +16,7 @@ func addRoutes(r *mux.Router, s *Server) {
 	r.Handle("/healthz", handleHealth(s.cfg.Version)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/readyz", handleReady(d.Ready)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet)
+	addProfiling(r, os.Getenv("OCOP_PPROF") == "1")
 
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Handle("/openapi.json", s.handleOpenAPI()).Methods(http.MethodGet)

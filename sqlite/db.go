@@ -24,7 +24,7 @@ import (
 // pool of their own and, thanks to WAL, never block writes.
 type DB struct {
 	write *sql.DB
-	read  *sql.DB
+	read  *pool
 	path  string
 	// Now is the clock used for times the database assigns.
 	Now func() time.Time
@@ -82,7 +82,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(opts.ReadConns)
 	read.SetMaxIdleConns(opts.ReadConns)
 
-	db := &DB{write: write, read: read, path: path, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{write: write, read: newPool(read), path: path, Now: func() time.Time { return time.Now().UTC() }}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -72,7 +72,9 @@ func (t Transfer) Fields() ([]Field, error) {
 		fs = append(fs, Field{Tag: "59", Value: clip(strings.ToUpper(name), 25)})
 	}
 	if note := ASCII(t.Note); note != "" {
-		fs = append(fs, Field{Tag: "62", Sub: []Field{{Tag: "08", Value: clip(note, 99)}}})
+		// Template 62 holds at most 99 characters, of which 08 and its
+		// length take four.
+		fs = append(fs, Field{Tag: "62", Sub: []Field{{Tag: "08", Value: clip(note, maxNote)}}})
 	}
 	return fs, nil
 }
@@ -158,6 +160,9 @@ func alnum(s string) bool {
 	}
 	return true
 }
+
+// maxNote is the longest transfer note that fits in template 62.
+const maxNote = 95
 
 func clip(s string, n int) string {
 	if len(s) > n {

@@ -1,6 +1,8 @@
 package vietqr
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ocopmarket/market"
@@ -90,5 +92,33 @@ func TestASCII(t *testing.T) {
 		if got := ASCII(in); got != want {
 			t.Errorf("ASCII(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestLongNoteStillFitsTemplate62(t *testing.T) {
+	note := strings.Repeat("CT-7K3F9Q ", 20) // 200 characters: a checkout with many orders
+	payload, err := Transfer{BIN: "970436", Account: "0011004099999", Name: "Nguyen Van A", Amount: 150000, Note: note}.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Walk the top-level TLVs: every length must be two digits that frame
+	// its value exactly, up to the CRC.
+	rest := payload
+	for len(rest) > 0 {
+		if len(rest) < 4 {
+			t.Fatalf("truncated field %q in %q", rest, payload)
+		}
+		tag := rest[:2]
+		n, err := strconv.Atoi(rest[2:4])
+		if err != nil || 4+n > len(rest) {
+			t.Fatalf("field %s has a bad length %q in %q", tag, rest[2:4], payload)
+		}
+		if tag == "62" && !strings.HasPrefix(rest[4:], "08") {
+			t.Fatalf("template 62 does not start with its note: %q", rest)
+		}
+		if tag == "63" && 4+n != len(rest) {
+			t.Fatalf("CRC is not last: %q", rest)
+		}
+		rest = rest[4+n:]
 	}
 }

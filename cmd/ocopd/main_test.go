@@ -54,6 +54,12 @@ func freePort(t testing.TB) string {
 // environment. The server stops when the test ends.
 func startServer(t testing.TB, extra map[string]string) *testServer {
 	t.Helper()
+	return startServerArgs(t, []string{"serve"}, extra)
+}
+
+// startServerArgs is startServer with the command line of ocopd.
+func startServerArgs(t testing.TB, args []string, extra map[string]string) *testServer {
+	t.Helper()
 	addr := freePort(t)
 	env := map[string]string{
 		"OCOP_ADDR":               addr,
@@ -67,7 +73,7 @@ func startServer(t testing.TB, extra map[string]string) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{URL: "http://" + addr, cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}, env: env}
 	go func() {
-		s.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, s.stderr)
+		s.done <- run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, s.stderr)
 	}()
 	t.Cleanup(func() {
 		if err := s.stop(); err != nil {

@@ -26,7 +26,7 @@ func buildVersion() string {
 const usage = `Chợ OCOP — the marketplace server.
 
 Usage:
-  ocopd [serve]                 run the marketplace (the default)
+  ocopd [serve] [--demo]        run the marketplace (the default); --demo fills it with demo data first
   ocopd accounts create ...     create an account (admin, official, seller, helper, buyer)
   ocopd regions import FILE     add communes/wards from a CSV or JSON list (id,name,level,parentId)
   ocopd seed --demo [--seed N]  fill an empty marketplace with demo sellers, products and accounts
@@ -47,12 +47,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		fs.SetOutput(stderr)
+		demo := fs.Bool("demo", false, "fill the marketplace with the demo data first (idempotent)")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
 		cfg, err := loadConfig(getenv)
 		if err != nil {
 			return err
+		}
+		if *demo {
+			if err := seedDemo(ctx, cfg, 1, stdout); err != nil {
+				return err
+			}
 		}
 		return serve(ctx, cfg, stdout, stderr)
 	case "accounts":

@@ -31,6 +31,12 @@ func seedCommand(ctx context.Context, cfg config, args []string, stdout, stderr 
 	if !*demo {
 		return errors.New("usage: ocopd seed --demo [--seed N]")
 	}
+	return seedDemo(ctx, cfg, *seed, stdout)
+}
+
+// seedDemo makes (or finds) the demo marketplace of the given seed and
+// prints its demo accounts.
+func seedDemo(ctx context.Context, cfg config, seed uint64, stdout io.Writer) error {
 	st, err := openStores(ctx, cfg)
 	if err != nil {
 		return err
@@ -41,7 +47,7 @@ func seedCommand(ctx context.Context, cfg config, args []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	s := newSeeder(ctx, st, ms, *seed)
+	s := newSeeder(ctx, st, ms, seed)
 	if err := s.run(); err != nil {
 		return describe(err)
 	}

@@ -1,0 +1,364 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// target is the server a run talks to, and what the tool knows of its data.
+type target struct {
+	srv  *ocopd
+	api  *apiClient
+	data *seeded
+	ds   *dataset
+	// coldStart is the time from exec to /readyz on the seeded data directory.
+	coldStart time.Duration
+	// indexed is how long the search index took to hold every seeded product.
+	indexed time.Duration
+	tmpDir  string
+	// hasSearch is false on a server without GET /api/v1/search.
+	hasSearch bool
+}
+
+// prepare builds and starts ocopd (or connects to --url) and makes sure the
+// dataset is there, seeding it through the API when it is not.
+func prepare(ctx context.Context, o options, getenv func(string) string, stdout, stderr io.Writer) (*target, error) {
+	ds, err := newDataset(o.seed, o.sellers, o.products, o.hot)
+	if err != nil {
+		return nil, err
+	}
+	t := &target{ds: ds}
+	adm := benchAdmin
+	adm.phone = o.adminPhone
+	if o.url != "" {
+		adm.password = getenv("OCOP_BENCH_ADMIN_PASSWORD")
+		if adm.password == "" {
+			return nil, errors.New("--url needs the admin's password in OCOP_BENCH_ADMIN_PASSWORD")
+		}
+		t.srv = &ocopd{url: strings.TrimSuffix(o.url, "/"), external: true}
+		t.api = &apiClient{base: t.srv.url, hc: newClient(o.seedConns)}
+		if _, err := waitReady(ctx, t.srv.url, 10*time.Second, nil); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stdout, "Seeding %d sellers and %d products into %s (seed %d)…\n", o.sellers, o.products, t.srv.url, o.seed)
+		t.data, err = seedMarket(ctx, t.api, ds, adm, o.seedConns, stderr)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stdout, "Seeded in %s (%.0f products/s).\n", t.data.Took.Round(time.Millisecond), float64(o.products)/t.data.Took.Seconds())
+		return t, t.waitIndexed(ctx, stdout)
+	}
+
+	t.tmpDir, err = os.MkdirTemp("", "ocopbench-")
+	if err != nil {
+		return nil, err
+	}
+	bin := o.ocopdBin
+	if bin == "" {
+		fmt.Fprintln(stdout, "Building ocopd…")
+		if bin, err = buildOcopd(ctx, t.tmpDir, stderr); err != nil {
+			return t, err
+		}
+	}
+	dataDir := o.dataDir
+	if dataDir == "" {
+		dataDir = filepath.Join(t.tmpDir, "data")
+	}
+	var env []string
+	if o.synchronous != "" {
+		env = append(env, "OCOP_SQLITE_SYNCHRONOUS="+o.synchronous)
+	}
+	if o.pprofDir != "" {
+		env = append(env, "OCOP_PPROF=1")
+	}
+	t.srv, err = newOcopd(bin, dataDir, env...)
+	if err != nil {
+		return t, err
+	}
+	t.api = &apiClient{base: t.srv.url, hc: newClient(o.seedConns)}
+
+	if prev, err := loadSeeded(dataDir); err == nil {
+		if prev.Seed != o.seed || len(prev.ProductIDs) != o.products || prev.Sellers != o.sellers {
+			return t, fmt.Errorf("%s holds seed %d with %d products and %d sellers, not what the flags ask", dataDir, prev.Seed, len(prev.ProductIDs), prev.Sellers)
+		}
+		t.data = prev
+	} else {
+		out, err := t.srv.runCommand(ctx, adm.password+"\n", "accounts", "create", "--role", "admin", "--phone", adm.phone, "--name", "Quản trị ocopbench", "--password-stdin")
+		if err != nil {
+			return t, fmt.Errorf("ocopd accounts create: %v\n%s", err, out)
+		}
+		if _, err := t.srv.start(ctx); err != nil {
+			return t, err
+		}
+		fmt.Fprintf(stdout, "Seeding %d sellers and %d products (seed %d, %d connections)…\n", o.sellers, o.products, o.seed, o.seedConns)
+		t.data, err = seedMarket(ctx, t.api, ds, adm, o.seedConns, stderr)
+		if err != nil {
+			return t, fmt.Errorf("%w\n%s", err, t.srv.log.String())
+		}
+		fmt.Fprintf(stdout, "Seeded in %s (%.0f products/s).\n", t.data.Took.Round(time.Millisecond), float64(o.products)/t.data.Took.Seconds())
+		if err := t.data.save(dataDir); err != nil {
+			return t, err
+		}
+		if err := t.srv.stop(); err != nil {
+			return t, err
+		}
+	}
+	// A restart on the existing data directory: the cold start that counts.
+	if t.coldStart, err = t.srv.start(ctx); err != nil {
+		return t, err
+	}
+	return t, t.waitIndexed(ctx, stdout)
+}
+
+// searchTotal asks the search API how many products match a query string.
+func searchTotal(ctx context.Context, c *apiClient, query string) (int, error) {
+	var r struct {
+		Total int `json:"total"`
+	}
+	err := c.call(ctx, "GET", "/api/v1/search?perPage=1&"+query, "", nil, http.StatusOK, &r)
+	return r.Total, err
+}
+
+// waitIndexed waits until a search without text finds every seeded product.
+func (t *target) waitIndexed(ctx context.Context, stdout io.Writer) error {
+	has, err := hasRoute(ctx, t.api, "/api/v1/search")
+	if err != nil || !has {
+		return err
+	}
+	t.hasSearch = true
+	start := time.Now()
+	want := len(t.data.ProductIDs)
+	last := -1
+	for {
+		n, err := searchTotal(ctx, t.api, "")
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if n == want {
+			t.indexed = time.Since(start)
+			return nil
+		}
+		if n != last {
+			last = n
+		}
+		if time.Since(start) > 10*time.Minute {
+			return fmt.Errorf("search finds %d of %d products after 10 minutes", n, want)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func (t *target) close(keep bool, stdout io.Writer) {
+	if t.srv != nil && !t.srv.external {
+		_ = t.srv.stop()
+	}
+	if t.tmpDir != "" {
+		if keep {
+			fmt.Fprintf(stdout, "Kept %s\n", t.tmpDir)
+			return
+		}
+		_ = os.RemoveAll(t.tmpDir)
+	}
+}
+
+// bench runs the load scenarios.
+func bench(ctx context.Context, o options, getenv func(string) string, stdout, stderr io.Writer) error {
+	t, err := prepare(ctx, o, getenv, stdout, stderr)
+	if t != nil {
+		defer t.close(o.keep, stdout)
+	}
+	if err != nil {
+		return err
+	}
+	rep := &report{
+		machine:   fmt.Sprintf("%d CPUs, %s/%s, %s", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version()),
+		products:  len(t.data.ProductIDs),
+		sellers:   t.data.Sellers,
+		coldStart: t.coldStart,
+		indexed:   t.indexed,
+		seedTook:  t.data.Took,
+		command:   "ocopbench " + strings.Join(os.Args[1:], " "),
+	}
+	pid := func() int { return t.srv.pid() }
+	sm := startSampler(ctx, t.srv.url, pid, o.sample)
+	load := &apiClient{base: t.srv.url, hc: newClient(max(o.concurrency, o.buyers))}
+	ids := t.data.ProductIDs
+	hot := ids[:min(o.hot, len(ids))]
+	queries := t.ds.searchQueries(2000)
+	var communes []string
+	for _, c := range t.ds.communes {
+		communes = append(communes, c.ID)
+	}
+
+	var bare *result
+	bareBaseline := func() (*result, error) {
+		if bare != nil || !o.baseline {
+			return bare, nil
+		}
+		st, body, err := t.api.do(ctx, "GET", "/api/v1/products/"+ids[0], nil)
+		if err != nil || st != http.StatusOK {
+			return nil, fmt.Errorf("product page for the baseline: %d %v", st, err)
+		}
+		u, stop, err := bareServer(body, "application/json; charset=utf-8", `"1"`)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+		bc := &apiClient{base: u, hc: newClient(o.concurrency)}
+		bare = runLoad(ctx, "bare net/http", o.duration, o.concurrency, o.seed, is2xx, func(ctx context.Context, w int, rng *rand.Rand) outcome {
+			return bc.discard(ctx, "/api/v1/products/"+ids[rng.IntN(len(ids))])
+		})
+		return bare, nil
+	}
+
+	var failed []string
+	for _, sc := range o.scenarios {
+		if ctx.Err() != nil {
+			break
+		}
+		if !t.hasSearch && (sc == "search" || sc == "mixed") {
+			fmt.Fprintf(stdout, "Skipping %s: the server has no search.\n", sc)
+			continue
+		}
+		fmt.Fprintf(stdout, "Running %s for %s…\n", sc, o.duration)
+		row := &row{name: sc}
+		var profile func() error
+		startProfile := func() {
+			if o.pprofDir != "" {
+				profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), o.duration)
+			}
+		}
+		switch sc {
+		case "product":
+			if row.base, err = bareBaseline(); err != nil {
+				return err
+			}
+			startProfile()
+			row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, productOp(load, ids))
+		case "search":
+			if row.base, err = bareBaseline(); err != nil {
+				return err
+			}
+			startProfile()
+			row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, searchOp(load, queries))
+		case "checkout", "mixed":
+			initial, err := stocks(ctx, t.api, hot)
+			if err != nil {
+				return err
+			}
+			ck := &checkouts{c: load, hot: hot, regions: communes}
+			okStatus := func(st int) bool { return is2xx(st) || st == http.StatusConflict }
+			if sc == "checkout" {
+				if o.baseline {
+					rc, err := openRawCheckouts(ctx, t.tmpDirOr(o), syncOf(o), len(hot))
+					if err != nil {
+						return err
+					}
+					row.base = runLoad(ctx, "raw SQLite", o.duration, o.buyers, o.seed, is2xx, rc.op)
+					row.base.name = "raw SQLite tx"
+					rc.close()
+				}
+				startProfile()
+				row.res = runLoad(ctx, sc, o.duration, o.buyers, o.seed, okStatus, ck.op)
+				row.res.ok = row.res.byStatus[http.StatusCreated] // throughput counts checkouts made
+			} else {
+				if row.base, err = bareBaseline(); err != nil {
+					return err
+				}
+				startProfile()
+				row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, okStatus, mixedOp(searchOp(load, queries), productOp(load, ids), ck))
+			}
+			v, err := verifyCheckouts(ctx, t.api, initial, ck.acknowledged())
+			if err != nil {
+				return fmt.Errorf("verifying %s: %w", sc, err)
+			}
+			row.verify = &v
+			row.short = ck.short.Load()
+			if !v.ok() {
+				failed = append(failed, sc+": "+v.String())
+			}
+		}
+		if profile != nil {
+			if err := profile(); err != nil {
+				fmt.Fprintf(stderr, "profile of %s: %v\n", sc, err)
+			}
+		}
+		row.after = footprint(ctx, t.srv.url, t.srv.pid())
+		if n := row.res.failures(http.StatusConflict); n > 0 {
+			failed = append(failed, fmt.Sprintf("%s: %d failed requests (%s) %v", sc, n, row.res.statusLine(), row.res.errSamples))
+		}
+		rep.rows = append(rep.rows, row)
+		row.print(stdout)
+	}
+	rep.samples = sm.stop()
+	rep.warmup = o.warmup
+	rep.panics = t.srv.log.panics()
+	rep.print(stdout)
+	if rep.panics > 0 {
+		failed = append(failed, fmt.Sprintf("%d panics in the server log", rep.panics))
+	}
+	if len(failed) > 0 {
+		return errors.New(strings.Join(failed, "\n"))
+	}
+	return nil
+}
+
+func (t *target) tmpDirOr(o options) string {
+	if t.tmpDir != "" {
+		return t.tmpDir
+	}
+	return os.TempDir()
+}
+
+// syncOf is the synchronous level the server runs with.
+func syncOf(o options) string {
+	if o.synchronous != "" {
+		return o.synchronous
+	}
+	return "FULL"
+}
+
+// captureProfile starts a CPU profile of the server over the scenario and
+// returns a function that waits for it and writes it to path.
+func captureProfile(ctx context.Context, base, path string, d time.Duration) func() error {
+	done := make(chan error, 1)
+	go func() {
+		secs := max(1, int(d.Seconds()))
+		req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs), nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- err
+			return
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			done <- fmt.Errorf("/debug/pprof/profile: %d (is OCOP_PPROF=1 supported?)", resp.StatusCode)
+			return
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			done <- err
+			return
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			done <- err
+			return
+		}
+		_, err = io.Copy(f, resp.Body)
+		done <- errors.Join(err, f.Close())
+	}()
+	return func() error { return <-done }
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+)
+
+func TestHistogramQuantilesWithinOnePercent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var h histogram
+	var all []time.Duration
+	for i := 0; i < 200_000; i++ {
+		// Log-normal-ish latencies from microseconds to seconds, like a real run.
+		d := time.Duration(float64(time.Microsecond) * float64(uint64(1)<<rng.IntN(20)) * (1 + rng.Float64()))
+		h.record(d)
+		all = append(all, d)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	for _, q := range []float64{0.5, 0.9, 0.95, 0.99, 0.999, 1} {
+		exact := all[min(len(all)-1, int(q*float64(len(all))+0.5)-1)]
+		got := h.quantile(q)
+		if got < exact || float64(got-exact) > 0.01*float64(exact) {
+			t.Errorf("p%v = %v, exact %v: off by more than 1 %% (or below)", q*100, got, exact)
+		}
+	}
+	if h.max != all[len(all)-1] || h.n != uint64(len(all)) {
+		t.Errorf("max %v n %d, want %v %d", h.max, h.n, all[len(all)-1], len(all))
+	}
+}
+
+func TestHistogramMergeAndEdges(t *testing.T) {
+	var a, b histogram
+	if a.quantile(0.99) != 0 || a.mean() != 0 {
+		t.Fatal("an empty histogram must answer 0")
+	}
+	a.record(-time.Second) // a clock step back counts as 0, not a panic
+	a.record(5 * time.Millisecond)
+	b.record(time.Hour)
+	a.merge(&b)
+	if a.n != 3 || a.max != time.Hour || a.quantile(1) != time.Hour || a.quantile(0) != 0 {
+		t.Fatalf("merged: n %d max %v p100 %v p0 %v", a.n, a.max, a.quantile(1), a.quantile(0))
+	}
+	for ns := uint64(0); ns < 1<<20; ns += 7 {
+		if up := upperOf(bucketOf(ns)); up < ns || (ns >= subBuckets && float64(up-ns) > float64(ns)/subBuckets) {
+			t.Fatalf("bucket of %d ends at %d", ns, up)
+		}
+	}
+}
+
+func TestGrowthAfterWarmup(t *testing.T) {
+	s := []sample{
+		{at: 0, rss: 50 << 20, goroutines: 10},
+		{at: 10 * time.Second, rss: 120 << 20, goroutines: 80},
+		{at: 20 * time.Second, rss: 100 << 20, goroutines: 75},
+		{at: 30 * time.Second, rss: 110 << 20, goroutines: 75},
+	}
+	g := growth(s, 10*time.Second)
+	if g.n != 3 || g.first.rss != 120<<20 || g.last.rss != 110<<20 || g.rssPct > -8 || g.rssPct < -9 {
+		t.Fatalf("growth = %+v", g)
+	}
+}

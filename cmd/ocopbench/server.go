@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ocopd is the marketplace server under test: a process this tool built
+// and started, or (target != nil) a server at --url that it only talks to.
+type ocopd struct {
+	bin     string // the built binary
+	dataDir string
+	addr    string // 127.0.0.1:port
+	url     string
+	env     []string
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	log     *tailBuffer
+	// external is true for a server at --url: no pid, no restarts.
+	external bool
+}
+
+// buildOcopd compiles cmd/ocopd of this module into dir.
+func buildOcopd(ctx context.Context, dir string, stderr io.Writer) (string, error) {
+	bin := filepath.Join(dir, "ocopd")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/ocopmarket/market/cmd/ocopd")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build ocopd: %v\n%s", err, out.String())
+	}
+	return bin, nil
+}
+
+// freeAddr returns a free loopback address.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// newOcopd prepares a server on a free loopback port over dataDir. extraEnv
+// are KEY=VALUE pairs that override the defaults.
+func newOcopd(bin, dataDir string, extraEnv ...string) (*ocopd, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(),
+		"OCOP_ADDR="+addr,
+		"OCOP_DATA_DIR="+dataDir,
+		"OCOP_RATE_LIMITS=off",
+		"OCOP_LOG_LEVEL=warn",
+	)
+	env = append(env, extraEnv...)
+	return &ocopd{bin: bin, dataDir: dataDir, addr: addr, url: "http://" + addr, env: env, log: &tailBuffer{max: 64 << 10}}, nil
+}
+
+// start runs the server and waits until /readyz answers; it returns the
+// time from exec to ready (the cold start).
+func (s *ocopd) start(ctx context.Context) (time.Duration, error) {
+	if s.external {
+		return 0, errors.New("cannot start a server given by --url")
+	}
+	t0 := time.Now()
+	cmd := exec.Command(s.bin, "serve")
+	cmd.Env = s.env
+	cmd.Stdout = io.Discard
+	cmd.Stderr = s.log
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	s.cmd = cmd
+	s.exited = make(chan struct{})
+	go func(exited chan struct{}) {
+		_ = cmd.Wait()
+		close(exited)
+	}(s.exited)
+	if _, err := waitReady(ctx, s.url, 30*time.Second, s.exited); err != nil {
+		s.kill()
+		return 0, fmt.Errorf("%w\n%s", err, s.log.String())
+	}
+	return time.Since(t0), nil
+}
+
+// pid is the server's process id, 0 when it is not running here.
+func (s *ocopd) pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// kill ends the server with SIGKILL, as a power cut or the OOM killer would.
+func (s *ocopd) kill() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.exited
+	s.cmd = nil
+}
+
+// stop asks the server to shut down gracefully and waits.
+func (s *ocopd) stop() error {
+	if s.cmd == nil {
+		return nil
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(30 * time.Second):
+		s.kill()
+		return errors.New("ocopd did not stop within 30s of SIGTERM")
+	}
+	s.cmd = nil
+	return nil
+}
+
+// runCommand runs another ocopd subcommand over the same data directory,
+// with stdin as its standard input.
+func (s *ocopd) runCommand(ctx context.Context, stdin string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, s.bin, args...)
+	cmd.Env = s.env
+	cmd.Stdin = strings.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// rssBytes reads the resident set size of process pid from /proc.
+func rssBytes(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			fields := strings.Fields(rest)
+			if len(fields) == 2 && fields[1] == "kB" {
+				kb, err := strconv.ParseInt(fields[0], 10, 64)
+				return kb << 10, err
+			}
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc status")
+}
+
+// sample is the server's footprint at one moment.
+type sample struct {
+	at         time.Duration // since the start of the run
+	rss        int64         // bytes; 0 when unknown (remote server)
+	goroutines int           // -1 when unknown
+}
+
+// footprint reads the server's RSS (when it runs here) and its goroutine
+// count (from /metrics).
+func footprint(ctx context.Context, base string, pid int) sample {
+	s := sample{goroutines: -1}
+	if pid > 0 {
+		s.rss, _ = rssBytes(pid)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return s
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if v, ok := metricValue(string(data), "go_goroutines"); ok {
+		s.goroutines = int(v)
+	}
+	return s
+}
+
+// sampler records the server's footprint every interval until stopped.
+type sampler struct {
+	mu      sync.Mutex
+	samples []sample
+	stopc   chan struct{}
+	done    chan struct{}
+}
+
+func startSampler(ctx context.Context, base string, pid func() int, every time.Duration) *sampler {
+	sm := &sampler{stopc: make(chan struct{}), done: make(chan struct{})}
+	start := time.Now()
+	go func() {
+		defer close(sm.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			s := footprint(ctx, base, pid())
+			s.at = time.Since(start)
+			sm.mu.Lock()
+			sm.samples = append(sm.samples, s)
+			sm.mu.Unlock()
+			select {
+			case <-ctx.Done():
+				return
+			case <-sm.stopc:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return sm
+}
+
+func (sm *sampler) stop() []sample {
+	close(sm.stopc)
+	<-sm.done
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	return append([]sample(nil), sm.samples...)
+}
+
+// tailBuffer keeps the last max bytes written to it (a server's log).
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = append([]byte(nil), t.b[len(t.b)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.b)
+}
+
+// panics counts the Go panics in the server's log.
+func (t *tailBuffer) panics() int {
+	return strings.Count(t.String(), "panic")
+}
