@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ocopmarket/market"
@@ -117,9 +118,10 @@ func (s *Server) dashboard(r *http.Request, a market.Actor, lang string, q dashb
 	}
 	d.Groups = s.kpiGroups(lang, sum)
 
-	// Twelve months of charts, ending with the month shown.
+	// Twelve months of charts ending with the month shown, the regions
+	// below and the queue, asked for at once: each is a query of its own.
 	span := uptake.Period{From: q.Month.AddDate(0, 1-chartMonths, 0).UTC(), To: q.period().To}
-	for _, c := range []struct {
+	charts := []struct {
 		metric uptake.Metric
 		title  string
 		money  bool
@@ -128,37 +130,52 @@ func (s *Server) dashboard(r *http.Request, a market.Actor, lang string, q dashb
 		{uptake.MetricGMV, "chart.gmv", true},
 		{uptake.MetricSellers, "chart.sellers", false},
 		{uptake.MetricProducts, "chart.products", false},
-	} {
-		series, err := up.Series(ctx, a, uptake.SeriesQuery{RegionID: region, Metric: c.metric, Interval: uptake.Month, Period: span})
+	}
+	var (
+		wg     sync.WaitGroup
+		series = make([]uptake.Series, len(charts))
+		errs   = make([]error, len(charts)+2)
+		rows   []uptake.Row
+	)
+	for i, c := range charts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			series[i], errs[i] = up.Series(ctx, a, uptake.SeriesQuery{RegionID: region, Metric: c.metric, Interval: uptake.Month, Period: span})
+		}()
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		// The communes (or, for an admin, the provinces) below.
+		rows, errs[len(charts)] = up.Regions(ctx, a, region, q.period())
+	}()
+	go func() {
+		defer wg.Done()
+		d.WaitingSellers, d.WaitingCerts, errs[len(charts)+1] = s.waitingCounts(r, a, region)
+	}()
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return dashboardPage{}, err
 		}
-		pts := make([]chartPoint, len(series.Points))
-		for i, pt := range series.Points {
+	}
+	for i, c := range charts {
+		pts := make([]chartPoint, len(series[i].Points))
+		for k, pt := range series[i].Points {
 			at := pt.T.In(market.VietnamTime)
-			pts[i] = chartPoint{Label: at.Format("01/2006"), Axis: at.Format("01/06"), Value: pt.Value,
+			pts[k] = chartPoint{Label: at.Format("01/2006"), Axis: at.Format("01/06"), Value: pt.Value,
 				Text: countText(pt.Value), Short: shortCount(pt.Value, lang)}
 			if c.money {
-				pts[i].Text, pts[i].Short = market.VND(pt.Value).String(), shortVND(market.VND(pt.Value), lang)
+				pts[k].Text, pts[k].Short = market.VND(pt.Value).String(), shortVND(market.VND(pt.Value), lang)
 			}
 		}
 		d.Charts = append(d.Charts, barChart(s.web.tr(lang, c.title), pts))
-	}
-
-	// The communes (or, for an admin, the provinces) below.
-	rows, err := up.Regions(ctx, a, region, q.period())
-	if err != nil {
-		return dashboardPage{}, err
 	}
 	d.Rows, d.Quiet = s.regionRows(lang, rows, d.Month)
 	if len(d.Rows) > 0 || len(d.Quiet) > 0 {
 		d.Total = &regionRow{Name: s.web.tr(lang, "official.total"), Sellers: sum.Sellers.Total, Products: sum.Products.Listed,
 			OCOP: sum.Products.OCOPVerified, Orders: sum.Orders.Count, GMV: kpiVND(sum.Orders.GMV, lang), Cashless: sum.Payments.CashlessShareByCount}
-	}
-
-	d.WaitingSellers, d.WaitingCerts, err = s.waitingCounts(r, a, region)
-	if err != nil {
-		return dashboardPage{}, err
 	}
 	return d, nil
 }
