@@ -259,3 +259,49 @@ func TestOCOPReviewAndExpiry(t *testing.T) {
 		t.Errorf("verify a product without a certificate: %v", err)
 	}
 }
+
+// TestPendingCertificates: the queue of certificates waits for the
+// officials of the listings' region, and only for them.
+func TestPendingCertificates(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p := w.product(t, catalog.StatusActive) // declares a certificate: pending
+	verified := w.product(t, catalog.StatusActive)
+	if _, err := w.svc.ReviewOCOP(ctx, w.actors[sellers.Admin], verified.ID, catalog.Verify, ""); err != nil {
+		t.Fatal(err)
+	}
+	province := w.actors[sellers.OfficialIn]
+	province.RegionID = "can-tho"
+	cases := []struct {
+		name   string
+		actor  market.Actor
+		region string
+		want   int
+		err    market.Code
+	}{
+		{"official of the commune, own region", w.actors[sellers.OfficialIn], "", 1, ""},
+		{"official of the province, a commune under it", province, "can-tho.thanh-xuan", 1, ""},
+		{"official of the province, another commune", province, "can-tho.ninh-kieu", 0, ""},
+		{"admin, the whole country", w.actors[sellers.Admin], "", 1, ""},
+		{"official of another province", w.actors[sellers.OfficialOut], "can-tho", 0, market.Forbidden},
+		{"official of the commune, the province above", w.actors[sellers.OfficialIn], "can-tho", 0, market.Forbidden},
+		{"official of another province, own region", w.actors[sellers.OfficialOut], "", 0, ""},
+		{"the owner", w.actors[sellers.Owner], "", 0, market.Forbidden},
+		{"a stranger", w.actors[sellers.Anonymous], "", 0, market.Unauthorized},
+		{"no such region", w.actors[sellers.Admin], "atlantis", 0, market.Invalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			list, err := w.svc.PendingCertificates(ctx, c.actor, c.region, 0)
+			if c.err != "" {
+				if !market.IsCode(err, c.err) {
+					t.Fatalf("err = %v, want %s", err, c.err)
+				}
+				return
+			}
+			if err != nil || len(list) != c.want || (c.want == 1 && list[0].ID != p.ID) {
+				t.Fatalf("got %d listings, %v; want %d (%s)", len(list), err, c.want, p.ID)
+			}
+		})
+	}
+}

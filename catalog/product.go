@@ -187,6 +187,14 @@ type Filter struct {
 	Limit int
 }
 
+// CertificateFilter selects listings whose OCOP certificate waits for an
+// official.
+type CertificateFilter struct {
+	// RegionIDs, when set, keeps listings whose region of origin is one of them.
+	RegionIDs []string
+	Limit     int
+}
+
 // Page is one page of a listing; Next is empty on the last page.
 type Page struct {
 	Items []Product
@@ -222,6 +230,10 @@ type Store interface {
 	// MarkExpiredCertificatesDirty flags, once, the products whose verified
 	// certificate has expired by now (their badge must go).
 	MarkExpiredCertificatesDirty(ctx context.Context, now time.Time) (int, error)
+	// PendingCertificates returns up to f.Limit listings, archived ones
+	// aside, whose OCOP certificate awaits verification: the longest
+	// waiting (oldest update) first, then by id.
+	PendingCertificates(ctx context.Context, f CertificateFilter) ([]Product, error)
 	// EachProduct calls fn for every product, by id, for a full reindex.
 	// An error from fn stops the walk and is returned.
 	EachProduct(ctx context.Context, fn func(Product) error) error

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/regions"
 	"github.com/ocopmarket/market/sellers"
 )
 
@@ -19,6 +20,7 @@ type Sellers interface {
 type Regions interface {
 	sellers.RegionScope
 	Has(id string) bool
+	Children(parentID string) []regions.Region
 }
 
 // Service lists, edits and shows products under the permission table.
@@ -532,4 +534,51 @@ func (s *Service) List(ctx context.Context, actor market.Actor, q Query) (Page, 
 		page.Items = []Product{}
 	}
 	return page, nil
+}
+
+// MaxPendingCertificates bounds one answer of PendingCertificates.
+const MaxPendingCertificates = 200
+
+// PendingCertificates returns the listings of a region (and the regions
+// under it) whose OCOP certificate waits for an official, longest waiting
+// first. An official sees their own region or one under it (empty: their
+// own); an admin any region (empty: the whole country).
+func (s *Service) PendingCertificates(ctx context.Context, actor market.Actor, regionID string, limit int) ([]Product, error) {
+	if !actor.SignedIn() {
+		return nil, market.ErrUnauthorized
+	}
+	admin := actor.IsAdmin()
+	if !admin && (!actor.Has(market.RoleOfficial) || actor.RegionID == "") {
+		return nil, market.ErrForbidden
+	}
+	if regionID == "" && !admin {
+		regionID = actor.RegionID
+	}
+	if regionID != "" && !s.regions.Has(regionID) {
+		return nil, market.Errorf(market.Invalid, "Địa bàn không tồn tại.", "There is no such region.").
+			WithField("regionId", "không có địa bàn này", "no such region")
+	}
+	if !admin && !s.regions.Contains(actor.RegionID, regionID) {
+		return nil, market.ErrForbidden
+	}
+	if limit <= 0 || limit > MaxPendingCertificates {
+		limit = MaxPendingCertificates
+	}
+	f := CertificateFilter{Limit: limit}
+	if regionID != "" {
+		f.RegionIDs = []string{regionID}
+		for i := 0; i < len(f.RegionIDs); i++ {
+			for _, c := range s.regions.Children(f.RegionIDs[i]) {
+				f.RegionIDs = append(f.RegionIDs, c.ID)
+			}
+		}
+	}
+	list, err := s.store.PendingCertificates(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if list == nil {
+		list = []Product{}
+	}
+	return list, nil
 }

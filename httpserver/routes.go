@@ -126,7 +126,13 @@ func addRoutes(r *mux.Router, s *Server) {
 			r.Handle("/seller/orders", s.handleSellerOrders()).Methods(page...)
 			r.Handle("/seller/orders/{id}", s.handleSellerOrderMove()).Methods(form...)
 		}
-		r.Handle("/official", http.RedirectHandler("/official/queue", http.StatusSeeOther)).Methods(page...)
+		if d.Uptake != nil {
+			r.Handle("/official", s.handleOfficialHome()).Methods(page...)
+			r.Handle("/official/export.csv", s.handleOfficialExport()).Methods(page...)
+			r.Handle("/official/registry", s.handleRegistryUpload()).Methods(form...)
+		} else {
+			r.Handle("/official", http.RedirectHandler("/official/queue", http.StatusSeeOther)).Methods(page...)
+		}
 		r.Handle("/official/queue", s.handleOfficialQueue()).Methods(page...)
 		r.Handle("/official/sellers/{id}", s.handleSellerDecision()).Methods(form...)
 		r.Handle("/official/products/{id}/ocop", s.handleOCOPDecision()).Methods(form...)

@@ -35,6 +35,10 @@ type Config struct {
 	RateLimits bool
 	// TrustProxy takes the client address from X-Forwarded-For.
 	TrustProxy bool
+	// CardKey is the card provider's publishable key, for the payment form
+	// of the pages. Card payments show on the pages only when it is set and
+	// Deps.Orders takes cards.
+	CardKey string
 }
 
 // ReadyCheck tells whether one dependency answers; /readyz runs them all.
@@ -123,6 +127,9 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 	s.metrics.registerSearchSync(deps.SearchSync)
 	if s.web, err = newWebUI(cfg); err != nil {
 		return nil, err
+	}
+	if deps.Orders != nil && deps.Orders.CardsEnabled() {
+		s.web.cardKey = cfg.CardKey
 	}
 	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)

@@ -13,6 +13,8 @@ import (
 
 type chartPoint struct {
 	Label string // e.g. "09/2025"
+	// Axis is the shorter label under the bar ("09/25"); Label if empty.
+	Axis  string
 	Value int64
 	// Text is the value as people read it: "1.250.000 ₫", "42"; Short
 	// is what fits above a bar: "1,3 tr", "42".
@@ -23,7 +25,8 @@ type chartBar struct {
 	X, Y, W, H           int
 	LabelX, LabelY       int
 	ValueY               int
-	Label, Text, Short   string
+	Label, Axis          string
+	Text, Short          string
 	ShowLabel, ShowValue bool
 }
 
@@ -65,7 +68,8 @@ func barChart(title string, pts []chartPoint) chart {
 	plotH := chartH - chartTop - chartBottom
 	slot := (chartW - chartLeft) / len(pts)
 	barW := max(2, slot*7/10)
-	// Label every bar when they fit, else every n-th.
+	// Label every bar when they fit, else every n-th counting back from
+	// the last, which is always labelled.
 	every := 1
 	for slot*every < 44 {
 		every++
@@ -79,11 +83,15 @@ func barChart(title string, pts []chartPoint) chart {
 			h = 2
 		}
 		x := chartLeft + i*slot + (slot-barW)/2
-		c.Bars = append(c.Bars, chartBar{
+		axis := p.Axis
+		if axis == "" {
+			axis = p.Label
+		}
+		c.Bars = append(c.Bars, chartBar{Axis: axis,
 			X: x, Y: c.BaseY - h, W: barW, H: h,
 			LabelX: x + barW/2, LabelY: chartH - 10, ValueY: c.BaseY - h - 5,
 			Label: p.Label, Text: p.Text, Short: p.Short,
-			ShowLabel: i%every == 0 || i == len(pts)-1,
+			ShowLabel: (len(pts)-1-i)%every == 0,
 			ShowValue: p.Value > 0 && (slot >= 44 || p.Value == top || i == len(pts)-1),
 		})
 	}

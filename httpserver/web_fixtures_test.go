@@ -74,10 +74,16 @@ func pageFixtures(srv *Server) []goldenPage {
 			p.Form.Set("name", "Trần Văn A")
 			p.formError(market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").WithField("address", "Cần địa chỉ nhận hàng.", "An address is needed."))
 		}},
-		{file: "confirmation.vietqr", page: "confirmation", lang: "vi", data: confirmationPage{
+		{file: "confirmation.vietqr", page: "confirmation", lang: "vi", data: confirmationPage{PayLabel: "Chờ chuyển khoản", PayClass: "wait", Refresh: "/checkout/c1",
 			VietQR: &vietQRView{ImageURL: "/checkout/c1/vietqr.png", Amount: 430000, AmountDigits: "430000", Reference: "OCOP7K3F9QAB", Bank: "Vietcombank", Account: "0011004455667", Holder: "NGUYEN THI LAN", HoldUntil: at.Add(30 * time.Minute)},
 			Total:  430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q&phone=0912345678"}},
-		{file: "confirmation.cod.en", page: "confirmation", lang: "en", data: confirmationPage{COD: true, Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"}},
+		{file: "confirmation.card", page: "confirmation", lang: "vi", data: confirmationPage{PayLabel: "Chưa thành công", PayClass: "out", Refresh: "/checkout/c1",
+			CardSecret: "pi_123_secret_456", CardFailed: true, ReturnURL: "https://choocop.vn/checkout/c1", Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"},
+			edit: func(p *page) { p.CardKey = "pk_test_123" }},
+		{file: "confirmation.card.confirming.en", page: "confirmation", lang: "en", data: confirmationPage{PayLabel: "Awaiting payment", PayClass: "wait", Refresh: "/checkout/c1",
+			Confirming: true, Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"},
+			edit: func(p *page) { p.CardKey = "pk_test_123" }},
+		{file: "confirmation.cod.en", page: "confirmation", lang: "en", data: confirmationPage{PayLabel: "Pay on delivery", PayClass: "wait", COD: true, Total: 430000, Orders: []orderView{order}, TrackURL: "/orders/lookup?code=CT-7K3F9Q"}},
 		{file: "lookup", page: "lookup", lang: "vi", data: &order, edit: func(p *page) { p.Form.Set("code", "CT-7K3F9Q"); p.Form.Set("phone", "0912345678") }},
 		{file: "lookup.notfound", page: "lookup", lang: "vi", edit: func(p *page) {
 			p.Form.Set("code", "XX-000000")
@@ -114,15 +120,49 @@ func pageFixtures(srv *Server) []goldenPage {
 		{file: "my_orders.empty", page: "my_orders", lang: "en", data: []orderView(nil)},
 		{file: "poster", page: "poster", lang: "vi", data: posterPage{Name: "HTX Hoa Súng Lê Sánh", Place: "Thạnh Xuân, Cần Thơ", QR: "/s/s1/qr.png?size=640", URL: "https://choocop.vn/s/s1", Phone: "0987 111 222", Zalo: "0987 111 222"},
 			edit: func(p *page) { p.Actor = seller }},
-		{file: "official_home", page: "official_home", lang: "vi", data: dashboardPage{RegionID: "can-tho", RegionName: "TP Cần Thơ", From: "2025-01-01", To: "2025-09-30", Waiting: 3,
-			KPIs:   []kpi{{Value: "42", Label: "người bán đã xác minh"}, {Value: "31%", Label: "thanh toán không tiền mặt"}},
-			Charts: []chart{barChart("Đơn hàng theo tháng", []chartPoint{{Label: "07/2025", Value: 3, Text: "3", Short: "3"}, {Label: "08/2025", Value: 12, Text: "12", Short: "12"}, {Label: "09/2025", Value: 0, Text: "0", Short: "0"}})},
-			Rows:   []regionRow{{Name: "Xã Thạnh Xuân", URL: "/official?regionId=can-tho.thanh-xuan", Sellers: 5, Products: 14, Orders: 9, GMV: 2450000, Cashless: 0.33}},
-			CSVURL: "/official/export.csv?regionId=can-tho"},
+		{file: "official_home", page: "official_home", lang: "vi", data: sampleDashboard(), edit: func(p *page) { p.Actor = official; p.Wide = true }},
+		{file: "official_home.en", page: "official_home", lang: "en", data: func() dashboardPage {
+			d := sampleDashboard()
+			d.RegionName, d.UpURL, d.UpName, d.NextURL = "Thạnh Xuân Commune, Cần Thơ City", "/official?month=2026-01&regionId=can-tho", "TP Cần Thơ", ""
+			d.Import = &importView{Done: true, Imported: 6, Errors: []lineProblem{{Line: 8, Message: "stars must be 3, 4 or 5"}}}
+			return d
+		}(), edit: func(p *page) { p.Actor = official; p.Wide = true }},
+		{file: "official_home.empty", page: "official_home", lang: "vi", data: dashboardPage{RegionID: "can-tho", RegionName: "TP Cần Thơ", Month: "2026-11", MonthLabel: "11/2026",
+			Months: []option{{Value: "2026-11", Label: "11/2026", Selected: true}}, PrevURL: "/official?month=2026-10&regionId=can-tho", Empty: true,
+			Groups: []kpiGroup{{Title: "Người bán", KPIs: []kpi{{Value: "0", Label: "người bán trên sàn"}}}},
+			Charts: []chart{barChart("Đơn hàng theo tháng", []chartPoint{{Label: "10/2026", Text: "0", Short: "0"}, {Label: "11/2026", Text: "0", Short: "0"}})},
+			Quiet:  []string{"Xã Thạnh Xuân", "Phường Ninh Kiều"}, CSVURL: "/official/export.csv?month=2026-11&regionId=can-tho",
+			Import: &importView{Error: "Tệp không có dòng nào ngoài dòng tiêu đề."}},
 			edit: func(p *page) { p.Actor = official; p.Wide = true }},
+		{file: "official_home.country", page: "official_home", lang: "vi", data: dashboardPage{RegionName: "Cả nước", Month: "2026-01", MonthLabel: "01/2026",
+			Months: []option{{Value: "2026-01", Label: "01/2026", Selected: true}}, PrevURL: "/official?month=2025-12", CSVURL: "/official/export.csv?month=2026-01"},
+			edit: func(p *page) {
+				p.Actor = market.Actor{AccountID: "acc-admin", Name: "Quản trị", Roles: []market.Role{market.RoleAdmin}}
+				p.Wide = true
+			}},
 		{file: "official_queue", page: "official_queue", lang: "vi", data: queuePage{
 			Sellers:      []queueSeller{{ID: "s2", Name: "Hộ Út Hoa", Kind: "Hộ gia đình", Place: "Thạnh Xuân, Cần Thơ", Address: "Ấp Thạnh Hòa", Phone: "0912 345 678", CreatedAt: at}},
 			Certificates: []queueCert{{ProductID: "p1", ProductName: "Hoa súng Lê Sánh", Stars: 4, Number: "OCOP-CT-2024-015", IssuedAt: at.AddDate(-1, 0, 0), ExpiresAt: at.AddDate(2, 0, 0), SellerName: "HTX Hoa Súng Lê Sánh", Place: "Thạnh Xuân, Cần Thơ"}}},
 			edit: func(p *page) { p.Actor = official }},
+	}
+}
+
+// sampleDashboard is a Cần Thơ official's dashboard for January 2026.
+func sampleDashboard() dashboardPage {
+	return dashboardPage{RegionID: "can-tho.thanh-xuan", RegionName: "Xã Thạnh Xuân, TP Cần Thơ", UpURL: "/official?month=2026-01&regionId=can-tho", UpName: "TP Cần Thơ",
+		Month: "2026-01", MonthLabel: "01/2026",
+		Months:  []option{{Value: "2026-02", Label: "02/2026"}, {Value: "2026-01", Label: "01/2026", Selected: true}},
+		PrevURL: "/official?month=2025-12&regionId=can-tho.thanh-xuan", NextURL: "/official?month=2026-02&regionId=can-tho.thanh-xuan",
+		WaitingSellers: 1, WaitingCerts: 2,
+		Groups: []kpiGroup{
+			{Title: "Người bán", KPIs: []kpi{{Value: "42", Label: "người bán trên sàn", Hint: "38 có sản phẩm đang bán"}, {Value: "40", Label: "người bán đã xác minh"}}},
+			{Title: "Đơn hàng trong tháng", KPIs: []kpi{{Value: "1,2 tỷ ₫", Label: "doanh số", Title: "1.234.567.000 ₫"}, {Value: "31%", Label: "đơn thanh toán không tiền mặt"}}},
+		},
+		Charts: []chart{barChart("Đơn hàng theo tháng", []chartPoint{{Label: "12/2025", Value: 3, Text: "3", Short: "3"}, {Label: "01/2026", Value: 12, Text: "12", Short: "12"}})},
+		Rows: []regionRow{{Name: "Xã Thạnh Xuân", URL: "/official?month=2026-01&regionId=can-tho.thanh-xuan", Sellers: 5, Products: 14, OCOP: 2, Orders: 9, GMV: "2.450.000 ₫", Cashless: 0.33},
+			{Name: "Phường <Ninh Kiều>", URL: "/official?month=2026-01&regionId=can-tho.ninh-kieu", Sellers: 1, Products: 1, GMV: "0 ₫"}},
+		Quiet:  []string{"Xã Vĩnh Trinh"},
+		Total:  &regionRow{Name: "Toàn địa bàn", Sellers: 6, Products: 15, OCOP: 2, Orders: 9, GMV: "2.450.000 ₫", Cashless: 0.33},
+		CSVURL: "/official/export.csv?month=2026-01&regionId=can-tho.thanh-xuan", Registry: 7,
 	}
 }

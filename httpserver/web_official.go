@@ -26,16 +26,21 @@ func official(r *http.Request) (market.Actor, error) {
 	return a, nil
 }
 
-// queueLimit bounds the shops a queue page scans for pending certificates.
+// queueLimit bounds the shops a queue page shows.
 const queueLimit = sellers.MaxPageSize
 
 // verificationQueue gathers the shops awaiting verification in the
-// official's region and the OCOP certificates awaiting a check on the
-// listings of its shops.
+// official's region and the OCOP certificates of listings from there
+// awaiting a check, longest waiting first.
 func (s *Server) verificationQueue(r *http.Request, a market.Actor, lang string) (queuePage, error) {
+	return s.verificationQueueIn(r, a, a.RegionID, lang)
+}
+
+// verificationQueueIn is the queue of one region (and those under it).
+func (s *Server) verificationQueueIn(r *http.Request, a market.Actor, region, lang string) (queuePage, error) {
 	ctx := r.Context()
 	var out queuePage
-	pending, err := s.deps.Sellers.List(ctx, a, sellers.Query{RegionID: a.RegionID, Status: sellers.StatusPending, Limit: queueLimit})
+	pending, err := s.deps.Sellers.List(ctx, a, sellers.Query{RegionID: region, Status: sellers.StatusPending, Limit: queueLimit})
 	if err != nil {
 		return out, err
 	}
@@ -43,24 +48,21 @@ func (s *Server) verificationQueue(r *http.Request, a market.Actor, lang string)
 		out.Sellers = append(out.Sellers, queueSeller{ID: sel.ID, Name: sel.Name, Kind: s.kindLabel(lang, sel.Kind),
 			Place: s.place(sel.RegionID), Address: sel.Address, Phone: sel.Phone.Local(), CreatedAt: sel.CreatedAt})
 	}
-	shops := pending.Items
-	verified, err := s.deps.Sellers.List(ctx, a, sellers.Query{RegionID: a.RegionID, Status: sellers.StatusVerified, Limit: queueLimit})
+	certs, err := s.deps.Catalog.PendingCertificates(ctx, a, region, catalog.MaxPendingCertificates)
 	if err != nil {
 		return out, err
 	}
-	shops = append(shops, verified.Items...)
-	for _, sel := range shops {
-		page, err := s.deps.Catalog.List(ctx, a, catalog.Query{SellerID: sel.ID, Limit: catalog.MaxPageSize})
-		if err != nil {
-			return out, err
-		}
-		for _, p := range page.Items {
-			if !p.OCOP.Present() || p.OCOP.Status != catalog.OCOPPending {
-				continue
+	shops := map[string]string{}
+	for _, p := range certs {
+		name, ok := shops[p.SellerID]
+		if !ok {
+			if sel, err := s.deps.Sellers.Seller(ctx, p.SellerID); err == nil {
+				name = sel.Name
 			}
-			out.Certificates = append(out.Certificates, queueCert{ProductID: p.ID, ProductName: p.Name, Stars: p.OCOP.Stars,
-				Number: p.OCOP.Number, IssuedAt: p.OCOP.IssuedAt, ExpiresAt: p.OCOP.ExpiresAt, SellerName: sel.Name, Place: s.place(p.RegionID)})
+			shops[p.SellerID] = name
 		}
+		out.Certificates = append(out.Certificates, queueCert{ProductID: p.ID, ProductName: p.Name, Stars: p.OCOP.Stars,
+			Number: p.OCOP.Number, IssuedAt: p.OCOP.IssuedAt, ExpiresAt: p.OCOP.ExpiresAt, SellerName: name, Place: s.place(p.RegionID)})
 	}
 	return out, nil
 }

@@ -164,11 +164,20 @@ func (s *Server) handleConfirmation() http.Handler {
 			data.VietQR = &vietQRView{ImageURL: "/checkout/" + c.ID + "/qr.png", Amount: c.Total, AmountDigits: strconv.FormatInt(int64(c.Total), 10),
 				Reference: c.Payment.Reference, Bank: bankName(c.Payment.Account.BIN), Account: c.Payment.Account.Number,
 				Holder: c.Payment.Account.Holder, HoldUntil: c.HoldUntil}
-		case c.Payment.Method == orders.Card && c.Payment.Status == orders.RequiresPayment:
+		case c.Payment.Method == orders.Card && r.URL.Query().Get("redirect_status") == "succeeded" && c.Payment.Status == orders.RequiresPayment:
+			data.Confirming = true
+		case c.Payment.Method == orders.Card && (c.Payment.Status == orders.RequiresPayment || c.Payment.Status == orders.Failed) &&
+			c.Status() == orders.PendingPayment && s.web.cardKey != "":
 			data.CardSecret = c.Payment.ClientSecret
+			data.CardFailed = c.Payment.Status == orders.Failed
 			data.ReturnURL = s.web.baseURL + "/checkout/" + c.ID
 		case c.Payment.Method == orders.COD:
 			data.COD = true
+		}
+		data.PayLabel = s.web.tr(p.Lang, "paystatus."+string(c.Payment.Status))
+		data.PayClass = statusClass(string(c.Payment.Status))
+		if c.Payment.Method != orders.COD && c.Payment.Status != orders.Paid && c.Payment.Status != orders.PaymentRefunded {
+			data.Refresh = "/checkout/" + c.ID
 		}
 		p.Data = data
 		s.render(w, r, http.StatusOK, "confirmation", p)

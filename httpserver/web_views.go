@@ -159,13 +159,20 @@ type orderView struct {
 }
 
 type confirmationPage struct {
-	VietQR     *vietQRView
-	CardSecret string
-	ReturnURL  string
-	COD        bool
-	Total      market.VND
-	Orders     []orderView
-	TrackURL   string
+	// PayLabel and PayClass show the checkout's payment status; Refresh
+	// links to the page again while the status may still change.
+	PayLabel, PayClass string
+	Refresh            string
+	VietQR             *vietQRView
+	CardSecret         string
+	ReturnURL          string
+	// CardFailed: the last card attempt failed. Confirming: the buyer is
+	// back from the bank, the webhook has not arrived yet.
+	CardFailed, Confirming bool
+	COD                    bool
+	Total                  market.VND
+	Orders                 []orderView
+	TrackURL               string
 }
 
 type registerPage struct {
@@ -223,25 +230,60 @@ type posterPage struct {
 	Name, Place, QR, URL, Phone, Zalo string
 }
 
+// kpi is one figure card: the value, what it counts, and a line more.
 type kpi struct {
 	Value, Label string
+	// Title is the exact value when Value is abbreviated; Hint adds detail.
+	Title, Hint string
+}
+
+type kpiGroup struct {
+	Title string
+	KPIs  []kpi
 }
 
 type regionRow struct {
-	Name, URL                 string
-	Sellers, Products, Orders int64
-	GMV                       market.VND
-	Cashless                  float64
+	Name, URL                       string
+	Sellers, Products, OCOP, Orders int64
+	GMV                             string
+	Cashless                        float64
+	gmv                             market.VND
+}
+
+// lineProblem is one refused line of an uploaded file.
+type lineProblem struct {
+	Line    int
+	Message string
+}
+
+// importView is the outcome of an OCOP registry upload.
+type importView struct {
+	Done     bool
+	Imported int
+	Errors   []lineProblem
+	Error    string
 }
 
 type dashboardPage struct {
 	RegionID, RegionName string
-	From, To             string
-	Waiting              int
-	KPIs                 []kpi
-	Charts               []chart
-	Rows                 []regionRow
-	CSVURL               string
+	// UpURL leads to the region above, when the official may see it.
+	UpURL, UpName string
+	// Month is the month shown (2026-01); Months are the picker's choices.
+	Month, MonthLabel string
+	Months            []option
+	PrevURL, NextURL  string
+	// Empty: no seller in the region yet.
+	Empty                        bool
+	WaitingSellers, WaitingCerts int
+	Groups                       []kpiGroup
+	Charts                       []chart
+	// Rows are the regions below with activity; Quiet names the others.
+	Rows     []regionRow
+	Quiet    []string
+	Total    *regionRow
+	CSVURL   string
+	Registry int64
+	Import   *importView
 }
 
 type queueSeller struct {

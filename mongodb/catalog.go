@@ -276,6 +276,33 @@ func (s *CatalogStore) DirtyProducts(ctx context.Context, limit int) ([]catalog.
 	return decodeProducts(ctx, cur)
 }
 
+// pendingCertificatesFilter selects the listings whose certificate awaits
+// an official; pendingCertificatesSort puts the longest waiting first.
+func pendingCertificatesFilter(f catalog.CertificateFilter) bson.D {
+	d := bson.D{{Key: "ocop.status", Value: string(catalog.OCOPPending)},
+		{Key: "status", Value: bson.D{{Key: "$ne", Value: string(catalog.StatusArchived)}}}}
+	if len(f.RegionIDs) > 0 {
+		in := make(bson.A, len(f.RegionIDs))
+		for i, id := range f.RegionIDs {
+			in[i] = id
+		}
+		d = append(d, bson.E{Key: "regionId", Value: bson.D{{Key: "$in", Value: in}}})
+	}
+	return d
+}
+
+var pendingCertificatesSort = bson.D{{Key: "updatedAt", Value: 1}, {Key: "_id", Value: 1}}
+
+// PendingCertificates returns listings whose certificate awaits an official.
+func (s *CatalogStore) PendingCertificates(ctx context.Context, f catalog.CertificateFilter) ([]catalog.Product, error) {
+	cur, err := s.coll().Find(ctx, pendingCertificatesFilter(f),
+		options.Find().SetSort(pendingCertificatesSort).SetLimit(int64(pageLimit(f.Limit))))
+	if err != nil {
+		return nil, err
+	}
+	return decodeProducts(ctx, cur)
+}
+
 // MarkClean clears the search flag if the version is unchanged.
 func (s *CatalogStore) MarkClean(ctx context.Context, id string, version int64) (bool, error) {
 	res, err := s.coll().UpdateOne(ctx,

@@ -89,6 +89,10 @@ func TestProductQueries(t *testing.T) {
 				`"searchDirty":true,"updatedAt":{"$date":"2026-05-01T00:00:00Z"}},"$inc":{"version":1}}`},
 		{"seller dirty", dirtyUpdate(), `{"$set":{"searchDirty":true},"$inc":{"version":1}}`},
 		{"expired filter", expiredFilter(now), `{"ocop.status":"verified","ocop.expiresAt":{"$lte":{"$date":"2026-05-01T00:00:00Z"}},"ocopExpirySeen":false}`},
+		{"pending certificates", pendingCertificatesFilter(catalog.CertificateFilter{}), `{"ocop.status":"pending","status":{"$ne":"archived"}}`},
+		{"pending certificates in a region", pendingCertificatesFilter(catalog.CertificateFilter{RegionIDs: []string{"can-tho", "can-tho.thanh-xuan"}}),
+			`{"ocop.status":"pending","status":{"$ne":"archived"},"regionId":{"$in":["can-tho","can-tho.thanh-xuan"]}}`},
+		{"pending certificates order", pendingCertificatesSort, `{"updatedAt":1,"_id":1}`},
 	}
 	for _, tt := range tests {
 		if got := extJSON(t, tt.got); got != tt.want {

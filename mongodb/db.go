@@ -86,6 +86,7 @@ func indexes() []indexSpec {
 		{Collection: "products", Keys: bson.D{{Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Name: "status_id"},
 		{Collection: "products", Keys: bson.D{{Key: "searchDirty", Value: 1}, {Key: "_id", Value: 1}}, Name: "search_dirty"},
 		{Collection: "products", Keys: bson.D{{Key: "ocop.status", Value: 1}, {Key: "ocop.expiresAt", Value: 1}}, Name: "ocop_expiry"},
+		{Collection: "products", Keys: bson.D{{Key: "ocop.status", Value: 1}, {Key: "updatedAt", Value: 1}, {Key: "_id", Value: 1}}, Name: "ocop_pending"},
 
 		// Checkout, orders and payments.
 		{Collection: "checkouts", Keys: bson.D{{Key: "idempotencyKey", Value: 1}}, Unique: true, Name: "idempotency_key_unique"},

@@ -296,6 +296,26 @@ func (s *CatalogStore) DirtyProducts(ctx context.Context, limit int) ([]catalog.
 	return s.query(ctx, `SELECT `+productColumns+` FROM products WHERE search_dirty = 1 ORDER BY id LIMIT ?`, pageLimit(limit))
 }
 
+// pendingCertificatesQuery selects the listings whose certificate awaits
+// an official, longest waiting first.
+func pendingCertificatesQuery(f catalog.CertificateFilter) (string, []any) {
+	q := `SELECT ` + productColumns + ` FROM products WHERE ocop_status = 'pending' AND status <> 'archived'`
+	var args []any
+	if len(f.RegionIDs) > 0 {
+		q += ` AND region_id IN (` + placeholders(len(f.RegionIDs)) + `)`
+		for _, id := range f.RegionIDs {
+			args = append(args, id)
+		}
+	}
+	return q + ` ORDER BY updated_at, id LIMIT ?`, append(args, pageLimit(f.Limit))
+}
+
+// PendingCertificates returns listings whose certificate awaits an official.
+func (s *CatalogStore) PendingCertificates(ctx context.Context, f catalog.CertificateFilter) ([]catalog.Product, error) {
+	q, args := pendingCertificatesQuery(f)
+	return s.query(ctx, q, args...)
+}
+
 // MarkClean clears the search flag if the version is unchanged.
 func (s *CatalogStore) MarkClean(ctx context.Context, id string, version int64) (bool, error) {
 	res, err := s.db.write.ExecContext(ctx, `UPDATE products SET search_dirty = 0 WHERE id = ? AND version = ? AND search_dirty = 1`, id, version)

@@ -379,6 +379,44 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 		}
 	})
 
+	t.Run("pending certificates of a region, longest waiting first", func(t *testing.T) {
+		f := setup(t, newStores, sellers.StatusVerified)
+		cert := func(region string, status catalog.OCOPStatus, updated time.Time, listing catalog.Status) func(*catalog.Product) {
+			return func(p *catalog.Product) {
+				p.RegionID, p.Status, p.UpdatedAt = region, listing, updated
+				p.OCOP = catalog.Certificate{Stars: 4, Number: "OCOP-" + p.ID, IssuedBy: catalog.IssuedByProvince, IssuedAt: t0.AddDate(-1, 0, 0),
+					ExpiresAt: t0.AddDate(2, 0, 0), Status: status}
+			}
+		}
+		late := f.create(t, cert("can-tho.thanh-xuan", catalog.OCOPPending, t0.Add(3*time.Hour), catalog.StatusActive))
+		early := f.create(t, cert("can-tho.ninh-kieu", catalog.OCOPPending, t0.Add(time.Hour), catalog.StatusDraft))
+		elsewhere := f.create(t, cert("an-giang.tri-ton", catalog.OCOPPending, t0.Add(2*time.Hour), catalog.StatusPaused))
+		f.create(t, cert("can-tho.thanh-xuan", catalog.OCOPVerified, t0, catalog.StatusActive))
+		f.create(t, cert("can-tho.thanh-xuan", catalog.OCOPRejected, t0, catalog.StatusActive))
+		f.create(t, cert("can-tho.thanh-xuan", catalog.OCOPPending, t0, catalog.StatusArchived))
+		f.create(t, nil) // no certificate
+
+		all, err := f.Catalog.PendingCertificates(ctx, catalog.CertificateFilter{Limit: 10})
+		if err != nil || !slices.Equal(ids(all), []string{early.ID, elsewhere.ID, late.ID}) {
+			t.Fatalf("everywhere: %v, %v; want %v", ids(all), err, []string{early.ID, elsewhere.ID, late.ID})
+		}
+		if d := diff(all[2], late); d != "" {
+			t.Errorf("a pending listing reads back differently: %s", d)
+		}
+		region, err := f.Catalog.PendingCertificates(ctx, catalog.CertificateFilter{RegionIDs: []string{"can-tho", "can-tho.thanh-xuan", "can-tho.ninh-kieu"}, Limit: 10})
+		if err != nil || !slices.Equal(ids(region), []string{early.ID, late.ID}) {
+			t.Errorf("Cần Thơ: %v, %v", ids(region), err)
+		}
+		first, err := f.Catalog.PendingCertificates(ctx, catalog.CertificateFilter{Limit: 1})
+		if err != nil || !slices.Equal(ids(first), []string{early.ID}) {
+			t.Errorf("limit 1: %v, %v", ids(first), err)
+		}
+		none, err := f.Catalog.PendingCertificates(ctx, catalog.CertificateFilter{RegionIDs: []string{"ha-noi"}, Limit: 10})
+		if err != nil || len(none) != 0 {
+			t.Errorf("Hà Nội: %v, %v", ids(none), err)
+		}
+	})
+
 	t.Run("each product", func(t *testing.T) {
 		f := setup(t, newStores, sellers.StatusVerified)
 		var want []string

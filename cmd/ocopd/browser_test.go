@@ -420,6 +420,13 @@ func TestBrowserSellerAndOfficial(t *testing.T) {
 		t.Errorf("stock after the quick edit = %q, want 80", stock)
 	}
 	b.checkPage("seller-home")
+
+	// The same page in English, for a helper who reads English better.
+	b.submit("a.lang")
+	b.sees("List a product", "See the shop as buyers do", "Awaiting verification", "Hoa súng Lê Sánh", "Save", "Tiếng Việt")
+	b.checkPage("seller-home-en")
+	b.submit("a.lang")
+	b.sees("Đăng sản phẩm")
 	var productPath string
 	b.run(chromedp.AttributeValue(".plist a", "href", &productPath, nil, chromedp.ByQuery))
 	productID := strings.TrimPrefix(productPath, "/seller/products/")
@@ -433,6 +440,11 @@ func TestBrowserSellerAndOfficial(t *testing.T) {
 	b.open("/signin")
 	b.fill("#f-phone", "0900000002", "#f-password", "officials-pass")
 	b.submit("form.form button[type=submit]")
+	if loc := b.location(); loc != "/official" {
+		t.Fatalf("after signing in the official is at %q, want the dashboard", loc)
+	}
+	b.sees("Thương mại điện tử: TP Cần Thơ", "Hồ sơ chờ xác minh", "1 gian hàng và 0 giấy chứng nhận OCOP đang chờ bạn xác minh.")
+	b.submit(`a[href="/official/queue"]`)
 	b.sees("Hồ sơ chờ xác minh", "Hoa súng Út Hoa", "Ấp Thạnh Hòa")
 	b.checkPage("official-queue")
 	b.submit(`.queue button[name=decision][value=verify]`)

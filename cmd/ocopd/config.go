@@ -12,22 +12,24 @@ import (
 
 // config is everything ocopd reads from its environment.
 type config struct {
-	Addr                string
-	DataDir             string
-	BaseURL             string
-	MongoURI            string
-	MongoDB             string
-	MeiliURL            string
-	MeiliKey            string
-	StripeSecretKey     string
-	StripeWebhookSecret string
-	StripeAPIBase       string
-	LogLevel            slog.Level
-	LogFormat           string
-	RateLimits          bool
-	TrustProxy          bool
-	SQLiteSynchronous   string
-	ShutdownTimeout     time.Duration
+	Addr            string
+	DataDir         string
+	BaseURL         string
+	MongoURI        string
+	MongoDB         string
+	MeiliURL        string
+	MeiliKey        string
+	StripeSecretKey string
+	// StripePublishableKey (pk_…) is given to browsers for Stripe's Payment Element.
+	StripePublishableKey string
+	StripeWebhookSecret  string
+	StripeAPIBase        string
+	LogLevel             slog.Level
+	LogFormat            string
+	RateLimits           bool
+	TrustProxy           bool
+	SQLiteSynchronous    string
+	ShutdownTimeout      time.Duration
 
 	// Checkout, orders and payments.
 	PaymentHold       time.Duration // OCOP_PAYMENT_HOLD: how long unpaid card/transfer checkouts keep stock
@@ -46,18 +48,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return def
 	}
 	c := config{
-		Addr:                get("OCOP_ADDR", ":8080"),
-		DataDir:             get("OCOP_DATA_DIR", "./data"),
-		BaseURL:             strings.TrimSuffix(get("OCOP_BASE_URL", ""), "/"),
-		MongoURI:            get("OCOP_MONGODB_URI", ""),
-		MongoDB:             get("OCOP_MONGODB_DB", "ocop"),
-		MeiliURL:            get("OCOP_MEILI_URL", ""),
-		MeiliKey:            get("OCOP_MEILI_KEY", ""),
-		StripeSecretKey:     get("OCOP_STRIPE_SECRET_KEY", ""),
-		StripeWebhookSecret: get("OCOP_STRIPE_WEBHOOK_SECRET", ""),
-		StripeAPIBase:       get("OCOP_STRIPE_API_BASE", ""),
-		LogFormat:           get("OCOP_LOG_FORMAT", "text"),
-		SQLiteSynchronous:   strings.ToUpper(get("OCOP_SQLITE_SYNCHRONOUS", "FULL")),
+		Addr:                 get("OCOP_ADDR", ":8080"),
+		DataDir:              get("OCOP_DATA_DIR", "./data"),
+		BaseURL:              strings.TrimSuffix(get("OCOP_BASE_URL", ""), "/"),
+		MongoURI:             get("OCOP_MONGODB_URI", ""),
+		MongoDB:              get("OCOP_MONGODB_DB", "ocop"),
+		MeiliURL:             get("OCOP_MEILI_URL", ""),
+		MeiliKey:             get("OCOP_MEILI_KEY", ""),
+		StripeSecretKey:      get("OCOP_STRIPE_SECRET_KEY", ""),
+		StripeWebhookSecret:  get("OCOP_STRIPE_WEBHOOK_SECRET", ""),
+		StripePublishableKey: get("OCOP_STRIPE_PUBLISHABLE_KEY", ""),
+		StripeAPIBase:        get("OCOP_STRIPE_API_BASE", ""),
+		LogFormat:            get("OCOP_LOG_FORMAT", "text"),
+		SQLiteSynchronous:    strings.ToUpper(get("OCOP_SQLITE_SYNCHRONOUS", "FULL")),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("OCOP_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("OCOP_LOG_LEVEL: %w", err)
@@ -82,6 +85,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.PaymentHold, err = time.ParseDuration(get("OCOP_PAYMENT_HOLD", "30m")); err != nil || c.PaymentHold <= 0 {
 		return c, fmt.Errorf("OCOP_PAYMENT_HOLD must be a positive duration such as 30m, not %q", get("OCOP_PAYMENT_HOLD", ""))
+	}
+	// The publishable key is sent to every browser: a secret key put there
+	// by mistake must never leave the server.
+	if k := c.StripePublishableKey; k != "" {
+		switch {
+		case !strings.HasPrefix(k, "pk_"):
+			return c, fmt.Errorf("OCOP_STRIPE_PUBLISHABLE_KEY must be a publishable key (pk_…); never put a secret key there")
+		case c.StripeSecretKey == "":
+			return c, fmt.Errorf("OCOP_STRIPE_PUBLISHABLE_KEY needs OCOP_STRIPE_SECRET_KEY")
+		}
 	}
 	c.BankWebhookSecret = get("OCOP_BANK_WEBHOOK_SECRET", "")
 	c.VietQRBIN, c.VietQRAccount, c.VietQRName = get("OCOP_VIETQR_BIN", ""), get("OCOP_VIETQR_ACCOUNT", ""), get("OCOP_VIETQR_NAME", "")

@@ -142,6 +142,7 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		Version:    buildVersion(),
 		RateLimits: cfg.RateLimits,
 		TrustProxy: cfg.TrustProxy,
+		CardKey:    cfg.StripePublishableKey,
 	}, httpserver.Deps{
 		Accounts: a.accounts,
 		Regions:  ms.regions,

@@ -128,6 +128,36 @@
     });
   });
 
+  // Card payments: Stripe's Payment Element, mounted once Stripe's script
+  // (loaded after this one, only on a card payment page) is there. The
+  // bank may send the buyer through 3-D Secure and back to data-return;
+  // the order is marked paid by Stripe's webhook, never by this script.
+  var cardForm = d.getElementById("card-form");
+  if (cardForm) {
+    var mountCard = function () {
+      if (!window.Stripe) {
+        var na = d.querySelector("[data-card-unavailable]");
+        if (na) na.hidden = false;
+        return;
+      }
+      var stripe = window.Stripe(cardForm.getAttribute("data-card-key"), { locale: d.documentElement.lang === "en" ? "en" : "vi" });
+      var elements = stripe.elements({ clientSecret: cardForm.getAttribute("data-card-secret") });
+      elements.create("payment").mount("#card-element");
+      cardForm.hidden = false;
+      var btn = cardForm.querySelector("button[type=submit]"), err = cardForm.querySelector("[data-card-error]");
+      cardForm.addEventListener("submit", function (e) {
+        e.preventDefault();
+        btn.disabled = true;
+        err.textContent = "";
+        stripe.confirmPayment({ elements: elements, confirmParams: { return_url: cardForm.getAttribute("data-return") } })
+          .then(function (res) {
+            if (res.error) { err.textContent = res.error.message || ""; btn.disabled = false; }
+          });
+      });
+    };
+    if (window.Stripe) mountCard(); else window.addEventListener("load", mountCard);
+  }
+
   function shrink(file) {
     var max = 1600;
     return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (img) {

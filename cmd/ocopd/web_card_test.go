@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stripe/stripe-go/v76/webhook"
+)
+
+// postForm sends a form from the page at formPage with its CSRF token.
+func (u *webUser) postForm(formPage, path string, form url.Values) webPage {
+	u.t.Helper()
+	form.Set("csrf", u.csrf(formPage))
+	req, _ := http.NewRequest(http.MethodPost, u.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return u.send(req)
+}
+
+// webCheckout puts two bunches in the cart and orders them as a guest.
+func webCheckout(t *testing.T, u *webUser, product, method string) string {
+	t.Helper()
+	if p := u.postForm("/p/"+product, "/cart", url.Values{"productId": {product}, "qty": {"2"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("add to cart: %d", p.status)
+	}
+	form := u.get("/checkout")
+	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(form.body)
+	if form.status != 200 || key == nil {
+		t.Fatalf("checkout page: %d", form.status)
+	}
+	p := u.postForm("/checkout", "/checkout", url.Values{"key": {key[1]}, "name": {"Trần Văn An"}, "phone": {"0912345678"},
+		"regionId": {"ho-chi-minh"}, "address": {"12 Lê Lợi, phường Bến Thành"}, "method": {method}})
+	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/checkout/") {
+		t.Fatalf("place the order: %d %q %.400s", p.status, p.header.Get("Location"), p.body)
+	}
+	return strings.TrimPrefix(p.header.Get("Location"), "/checkout/")
+}
+
+// TestWebCardPayment: with both Stripe keys the checkout page offers a
+// card; the confirmation page carries what Stripe's Payment Element
+// needs; the buyer back from the bank sees "confirming" until the webhook
+// arrives, then "paid". Without the publishable key there is no card.
+func TestWebCardPayment(t *testing.T) {
+	stripeURL := os.Getenv("OCOP_TEST_STRIPE_URL")
+	if stripeURL == "" {
+		msg := "OCOP_TEST_STRIPE_URL not set: card payment tests need stripe-mock (see README)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	const whsec = "whsec_web"
+	sh := openShop(t, map[string]string{"OCOP_STRIPE_SECRET_KEY": "sk_test_123", "OCOP_STRIPE_API_BASE": stripeURL,
+		"OCOP_STRIPE_WEBHOOK_SECRET": whsec, "OCOP_STRIPE_PUBLISHABLE_KEY": "pk_test_web", "OCOP_RATE_LIMITS": "off"}, 50)
+	u := newWebUser(t, sh.srv.URL)
+
+	if p := u.postForm("/p/"+sh.product, "/cart", url.Values{"productId": {sh.product}, "qty": {"2"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("add to cart: %d", p.status)
+	}
+	form := u.get("/checkout")
+	if !strings.Contains(form.body, `name="method" value="card"`) || !strings.Contains(form.body, "Thẻ ngân hàng, thẻ quốc tế") {
+		t.Fatal("the checkout page does not offer a card with both keys set")
+	}
+	u.postForm("/cart", "/cart", url.Values{"productId": {sh.product}, "remove": {"1"}})
+	id := webCheckout(t, u, sh.product, "card")
+
+	page := u.get("/checkout/" + id)
+	csp := page.header.Get("Content-Security-Policy")
+	for _, want := range []string{`data-card-key="pk_test_web"`, `data-card-secret="pi_`, `<script src="https://js.stripe.com/v3/" defer></script>`,
+		`data-return="` + sh.srv.URL + `/checkout/` + id + `"`, "Chờ thanh toán", "Cập nhật trạng thái", "Thanh toán 80.000 ₫"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the card confirmation page lacks %q", want)
+		}
+	}
+	if !strings.Contains(csp, "script-src 'self' https://js.stripe.com") || !strings.Contains(csp, "frame-src https://js.stripe.com") {
+		t.Errorf("CSP %q does not let Stripe's element load", csp)
+	}
+	if strings.Contains(page.body, "sk_test_123") {
+		t.Fatal("the page shows the secret key")
+	}
+
+	// Back from the bank before the webhook: the page says so and reloads itself.
+	back := u.get("/checkout/" + id + "?payment_intent=pi_x&redirect_status=succeeded")
+	if !strings.Contains(back.body, "Ngân hàng đã nhận lệnh thanh toán.") || !strings.Contains(back.body, `<meta http-equiv="refresh" content="5">`) ||
+		strings.Contains(back.body, `id="card-form"`) {
+		t.Errorf("back from the bank before the webhook:\n%.2000s", back.body)
+	}
+
+	// The webhook arrives.
+	var ck checkoutJSON
+	sh.c.Do("GET", "/api/v1/checkouts/"+id+"?phone=0912345678", nil).JSON(t, &ck)
+	payload := []byte(fmt.Sprintf(`{"id":"evt_web_1","object":"event","type":"payment_intent.succeeded","data":{"object":{"id":%q,"object":"payment_intent","amount":%d,"currency":"vnd","metadata":{"checkout_id":%q}}}}`,
+		ck.Payment.IntentID, ck.TotalVnd, id))
+	sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: whsec, Timestamp: time.Now()})
+	if r := sh.c.Do("POST", "/api/v1/webhooks/stripe", sp.Payload, "Stripe-Signature", sp.Header); r.Status != 200 {
+		t.Fatalf("webhook: %d %s", r.Status, r.Body)
+	}
+	paid := u.get("/checkout/" + id + "?payment_intent=pi_x&redirect_status=succeeded")
+	if !strings.Contains(paid.body, `<span class="tag ok">Đã thanh toán</span>`) || strings.Contains(paid.body, `id="card-form"`) ||
+		strings.Contains(paid.body, "http-equiv=\"refresh\"") || strings.Contains(paid.body, "Cập nhật trạng thái") {
+		t.Errorf("after the webhook the page does not show the order paid:\n%.2000s", paid.body)
+	}
+
+	// The secret key alone takes cards over the API, but the pages offer none.
+	apiOnly := openShop(t, map[string]string{"OCOP_STRIPE_SECRET_KEY": "sk_test_123", "OCOP_STRIPE_API_BASE": stripeURL, "OCOP_RATE_LIMITS": "off"}, 50)
+	v := newWebUser(t, apiOnly.srv.URL)
+	v.postForm("/p/"+apiOnly.product, "/cart", url.Values{"productId": {apiOnly.product}, "qty": {"2"}})
+	if p := v.get("/checkout"); p.status != 200 || strings.Contains(p.body, `value="card"`) || strings.Contains(p.header.Get("Content-Security-Policy"), "stripe") {
+		t.Errorf("without the publishable key: %d, card offered or Stripe allowed", p.status)
+	}
+}
