@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ocopmarket/market"
@@ -25,6 +26,10 @@ import (
 type DB struct {
 	write *sql.DB
 	read  *pool
+	// batches feeds the committer of batchTx.
+	batches       chan *batchReq
+	committerDone chan struct{}
+	closeOnce     sync.Once
 	path  string
 	// Now is the clock used for times the database assigns.
 	Now func() time.Time
@@ -82,7 +87,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(opts.ReadConns)
 	read.SetMaxIdleConns(opts.ReadConns)
 
-	db := &DB{write: write, read: newPool(read), path: path, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{write: write, read: newPool(read), path: path, Now: func() time.Time { return time.Now().UTC() },
+		batches: make(chan *batchReq, maxBatch), committerDone: make(chan struct{})}
+	go db.committer()
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -92,6 +99,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		close(db.batches)
+		<-db.committerDone
+	})
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -36,7 +36,9 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, key, hash string, produ
 	build func([]orders.ProductSnapshot) (orders.Checkout, error)) (orders.Checkout, bool, error) {
 	var existing string
 	var c orders.Checkout
-	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+	// Checkouts share commits (group commit): one disk flush for all the
+	// buyers waiting at the same moment.
+	err := s.db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var prevHash string
 		err := tx.QueryRowContext(ctx, `SELECT id, request_hash FROM checkouts WHERE idempotency_key = ?`, key).Scan(&existing, &prevHash)
 		switch {
