@@ -30,7 +30,7 @@ type DB struct {
 	batches       chan *batchReq
 	committerDone chan struct{}
 	closeOnce     sync.Once
-	path  string
+	path          string
 	// Now is the clock used for times the database assigns.
 	Now func() time.Time
 }
