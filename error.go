@@ -1,6 +1,7 @@
 // Package market holds the shared vocabulary of Chợ OCOP: errors, money,
 // phone numbers, identifiers, the clock and the acting person. It imports
-// only the standard library.
+// only the standard library, and golang.org/x/text/unicode/norm for
+// CleanText (see text.go).
 package market
 
 import (

@@ -186,8 +186,6 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-func cleanLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 func certificate(in *CertificateInput) Certificate {
 	if in == nil || in.Stars == 0 && in.Number == "" {
 		return Certificate{}
@@ -196,7 +194,7 @@ func certificate(in *CertificateInput) Certificate {
 	if stars == 0 {
 		stars = -1 // declared without stars: invalid, not "none"
 	}
-	return Certificate{Stars: stars, Number: strings.TrimSpace(in.Number), IssuedBy: in.IssuedBy,
+	return Certificate{Stars: stars, Number: market.CleanText(in.Number), IssuedBy: in.IssuedBy,
 		IssuedAt: in.IssuedAt.UTC(), ExpiresAt: in.ExpiresAt.UTC(), Status: OCOPPending}
 }
 
@@ -243,9 +241,9 @@ func (s *Service) Create(ctx context.Context, actor market.Actor, in Draft) (Pro
 	}
 	now := s.clock.Now()
 	p := Product{
-		ID: market.NewID(), SellerID: sel.ID, Name: cleanLine(in.Name), Description: strings.TrimSpace(in.Description),
-		CategoryID: in.CategoryID, Unit: strings.TrimSpace(in.Unit), Price: in.Price, Tiers: cloneTiers(in.Tiers),
-		Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: region, Season: cleanLine(in.Season), Preorder: in.Preorder,
+		ID: market.NewID(), SellerID: sel.ID, Name: market.CleanText(in.Name), Description: market.CleanMultiline(in.Description),
+		CategoryID: in.CategoryID, Unit: market.CleanText(in.Unit), Price: in.Price, Tiers: cloneTiers(in.Tiers),
+		Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: region, Season: market.CleanText(in.Season), Preorder: in.Preorder,
 		Status: in.Status, OCOP: certificate(in.OCOP), CreatedBy: actor.AccountID, Assisted: actor.AccountID != sel.OwnerID,
 		Version: 1, SearchDirty: true, CreatedAt: now, UpdatedAt: now,
 	}
@@ -346,14 +344,14 @@ func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in 
 	}
 	old := p.Version
 	if in.Name != nil {
-		p.Name = cleanLine(*in.Name)
+		p.Name = market.CleanText(*in.Name)
 	}
 	if in.Description != nil {
-		p.Description = strings.TrimSpace(*in.Description)
+		p.Description = market.CleanMultiline(*in.Description)
 	}
 	set(&p.CategoryID, in.CategoryID)
 	if in.Unit != nil {
-		p.Unit = strings.TrimSpace(*in.Unit)
+		p.Unit = market.CleanText(*in.Unit)
 	}
 	set(&p.Price, in.Price)
 	if in.Tiers != nil {
@@ -368,7 +366,7 @@ func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in 
 		}
 	}
 	if in.Season != nil {
-		p.Season = cleanLine(*in.Season)
+		p.Season = market.CleanText(*in.Season)
 	}
 	set(&p.Preorder, in.Preorder)
 	if in.Status != nil {
@@ -441,7 +439,7 @@ func (s *Service) ReviewOCOP(ctx context.Context, actor market.Actor, id string,
 	if d != Verify && d != Reject {
 		pr.Add("decision", "Quyết định phải là verify hoặc reject.", "The decision must be verify or reject.")
 	}
-	note = strings.TrimSpace(note)
+	note = market.CleanMultiline(note)
 	checkText(&pr, "note", note, d == Reject, 1000)
 	if err := pr.Err(); err != nil {
 		return Product{}, err

@@ -277,8 +277,8 @@ func (s *Service) List(ctx context.Context, actor market.Actor, r ListRequest) (
 // Transition moves an order as the actor asks, if the permission table
 // lets them. Cancelling a paid card order refunds it.
 func (s *Service) Transition(ctx context.Context, actor market.Actor, id, phone string, m Move) (Order, error) {
-	m.TrackingNumber = strings.TrimSpace(m.TrackingNumber)
-	m.Note = strings.TrimSpace(m.Note)
+	m.TrackingNumber = market.CleanText(m.TrackingNumber)
+	m.Note = market.CleanMultiline(m.Note)
 	if len(m.TrackingNumber) > 64 || len([]rune(m.Note)) > maxNoteLen {
 		return Order{}, market.Errorf(market.Invalid, "Mã vận đơn hoặc ghi chú quá dài.", "The tracking number or the note is too long.")
 	}

@@ -69,7 +69,7 @@ type Profile struct {
 }
 
 func (s *Service) validate(p *market.Problems, in *Profile) market.Phone {
-	in.Name = cleanText(in.Name)
+	in.Name = market.CleanText(in.Name)
 	checkLen(p, "name", in.Name, true, 120)
 	if !in.Kind.Valid() {
 		p.Add("kind", "Loại hình phải là hộ gia đình, hợp tác xã hoặc doanh nghiệp.", "The kind must be household, cooperative or enterprise.")
@@ -84,9 +84,9 @@ func (s *Service) validate(p *market.Problems, in *Profile) market.Phone {
 	if in.RegionID == "" || !s.tree.Has(in.RegionID) {
 		p.Add("regionId", "Không có địa bàn này.", "No such region.")
 	}
-	in.Address = cleanText(in.Address)
+	in.Address = market.CleanText(in.Address)
 	checkLen(p, "address", in.Address, true, 300)
-	in.Story = strings.TrimSpace(in.Story)
+	in.Story = market.CleanMultiline(in.Story)
 	checkLen(p, "story", in.Story, false, 5000)
 	in.Bank = validateBank(p, in.Bank)
 	validateMoney(p, "shippingFeeVnd", in.ShippingFee)
@@ -300,7 +300,7 @@ func (s *Service) Review(ctx context.Context, actor market.Actor, id string, d D
 	if d != Verify && d != Reject && d != Suspend {
 		p.Add("decision", "Quyết định phải là verify, reject hoặc suspend.", "The decision must be verify, reject or suspend.")
 	}
-	note = strings.TrimSpace(note)
+	note = market.CleanMultiline(note)
 	checkLen(&p, "note", note, d == Reject || d == Suspend, 1000)
 	if err := p.Err(); err != nil {
 		return Seller{}, err
