@@ -428,16 +428,19 @@ func formatDay(t time.Time, end bool) string {
 	return t.In(market.VietnamTime).Format(dateLayout)
 }
 
-func (b *ocopInBody) toInput() (*catalog.CertificateInput, error) {
-	issued, err := parseDay("ocop.issuedAt", b.IssuedAt, false)
-	if err != nil {
-		return nil, err
+// toInput reads the certificate; a date it cannot read is added to pr, for
+// the service to answer with every other problem.
+func (b *ocopInBody) toInput(pr *market.Problems) *catalog.CertificateInput {
+	day := func(field, s string, end bool) time.Time {
+		d, err := parseDay(field, s, end)
+		if e := (*market.Error)(nil); errors.As(err, &e) {
+			pr.AddText(field, e.Fields[field])
+		}
+		return d
 	}
-	expires, err := parseDay("ocop.expiresAt", b.ExpiresAt, true)
-	if err != nil {
-		return nil, err
-	}
-	return &catalog.CertificateInput{Stars: b.Stars, Number: b.CertificateNo, IssuedBy: catalog.IssuingLevel(b.IssuedBy), IssuedAt: issued, ExpiresAt: expires}, nil
+	issued := day("ocop.issuedAt", b.IssuedAt, false)
+	expires := day("ocop.expiresAt", b.ExpiresAt, true)
+	return &catalog.CertificateInput{Stars: b.Stars, Number: b.CertificateNo, IssuedBy: catalog.IssuingLevel(b.IssuedBy), IssuedAt: issued, ExpiresAt: expires}
 }
 
 func toTiers(in []tierBody) []catalog.PriceTier {
@@ -515,12 +518,7 @@ func handleProductCreate(svc *catalog.Service, v productView) http.Handler {
 			Price: market.VND(in.PriceVND), Tiers: toTiers(in.PriceTiers), Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: in.RegionID,
 			Season: in.Season, Preorder: in.Preorder, Status: catalog.Status(in.Status)}
 		if in.OCOP != nil {
-			c, err := in.OCOP.toInput()
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			d.OCOP = c
+			d.OCOP = in.OCOP.toInput(&d.Problems)
 		}
 		p, err := svc.Create(r.Context(), actor, d)
 		if err != nil {
@@ -610,12 +608,7 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 					WithField("ocop", "phải là một đối tượng với stars, certificateNo, issuedBy, issuedAt, expiresAt", "must be an object with stars, certificateNo, issuedBy, issuedAt, expiresAt"))
 				return
 			}
-			c, err := ob.toInput()
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			p.OCOP = c
+			p.OCOP = ob.toInput(&p.Problems)
 		}
 		out, err := svc.Update(r.Context(), actor, mux.Vars(r)["id"], p, version)
 		if err != nil {
