@@ -24,6 +24,7 @@ const (
 	Conflict           Code = "conflict"
 	PreconditionFailed Code = "precondition_failed"
 	PayloadTooLarge    Code = "payload_too_large"
+	MethodNotAllowed   Code = "method_not_allowed"
 	InsufficientStock  Code = "insufficient_stock"
 	RateLimited        Code = "rate_limited"
 	Unavailable        Code = "unavailable"

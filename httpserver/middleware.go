@@ -304,6 +304,33 @@ func compressible(contentType string) bool {
 	return false
 }
 
+// noRoute answers a request no route serves: 405 with Allow when the path
+// is served with other methods, else 404.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowed(r); len(allow) > 0 {
+		s.methodNotAllowed(w, r, allow)
+		return
+	}
+	s.notFound(w, r)
+}
+
+// allowed lists the methods the router serves at the request's path.
+func (s *Server) allowed(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(r2, &match) && match.MatchErr == nil {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	if wantsHTML(r) {
 		s.webNotFound(w, r)
@@ -312,7 +339,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	writeError(w, r, market.Errorf(market.NotFound, "Không tìm thấy trang hoặc địa chỉ này.", "No such page or endpoint."))
 }
 
-func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	msg := market.T("Phương thức "+r.Method+" không dùng được ở địa chỉ này.", "Method "+r.Method+" is not allowed here.")
-	encode(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: market.Invalid, Message: msg.In(language(r)), RequestID: requestIDFrom(r.Context())}})
+// methodNotAllowed answers a known path asked with a method it does not
+// serve, listing in Allow the methods it does.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, r, market.Errorf(market.MethodNotAllowed,
+		"Phương thức "+r.Method+" không dùng được ở địa chỉ này; hãy dùng "+strings.Join(allow, ", ")+".",
+		"Method "+r.Method+" is not allowed here; use "+strings.Join(allow, ", ")+"."))
 }
