@@ -36,7 +36,7 @@ func importCommand(ctx context.Context, cfg config, args []string, stdout, stder
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if file == "" && fs.NArg() == 1 {

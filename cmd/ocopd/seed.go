@@ -25,7 +25,7 @@ func seedCommand(ctx context.Context, cfg config, args []string, stdout, stderr 
 	fs.SetOutput(stderr)
 	demo := fs.Bool("demo", false, "create the demo marketplace")
 	seed := fs.Uint64("seed", 1, "the seed of the demo data")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if !*demo {
