@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -243,7 +244,7 @@ func handleSellerPatch(svc *sellers.Service, tree *regions.Tree) http.Handler {
 func handleSellerList(svc *sellers.Service, tree *regions.Tree) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		limit, err := queryInt(q.Get("limit"), "limit")
+		limit, err := queryLimit(q)
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -643,7 +644,7 @@ func handleProductDelete(svc *catalog.Service) http.Handler {
 func handleProductList(svc *catalog.Service, v productView) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		limit, err := queryInt(q.Get("limit"), "limit")
+		limit, err := queryLimit(q)
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -880,14 +881,21 @@ func ifMatch(r *http.Request) (int64, error) {
 	return n, nil
 }
 
-func queryInt(s, field string) (int, error) {
+// MaxPageLimit is the largest page a list answers.
+const maxPageLimit = 100
+
+// queryLimit reads the page size of a list: absent means the list's
+// default (0); anything but a whole number from 1 to 100 is refused, never
+// quietly clamped, so a script learns at once that it asked too much.
+func queryLimit(q url.Values) (int, error) {
+	s := q.Get("limit")
 	if s == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
+	if err != nil || n < 1 || n > maxPageLimit {
 		return 0, market.Errorf(market.Invalid, "Tham số không hợp lệ.", "A query parameter is not valid.").
-			WithField(field, "phải là số nguyên không âm", "must be a whole number, not negative")
+			WithField("limit", "limit phải từ 1 đến 100.", "limit must be between 1 and 100.")
 	}
 	return n, nil
 }

@@ -17,6 +17,7 @@ func addRoutes(r *mux.Router, s *Server) {
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet)
 
 	api := r.PathPrefix("/api/v1").Subrouter()
+	api.Use(strictQuery)
 	api.Handle("/openapi.json", s.handleOpenAPI()).Methods(http.MethodGet)
 
 	// Accounts and sessions.

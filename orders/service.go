@@ -220,10 +220,18 @@ func (s *Service) Order(ctx context.Context, actor market.Actor, id, phone strin
 // Lookup finds a guest's order by its code and the buyer's phone. A wrong
 // phone is answered exactly like an unknown code.
 func (s *Service) Lookup(ctx context.Context, code, phone string) (Order, error) {
+	var pr market.Problems
+	if strings.TrimSpace(code) == "" {
+		pr.Add("code", "Vui lòng nhập mã đơn, ví dụ HG-7K3F9Q.", "Please give the order code, e.g. HG-7K3F9Q.")
+	}
 	p, err := market.ParsePhone(phone)
 	if err != nil {
-		return Order{}, market.Errorf(market.Invalid, "Vui lòng nhập mã đơn và số điện thoại đặt hàng.", "Please give the order code and the phone used to order.").
-			WithField("phone", err.(*market.Error).Message.VI, err.(*market.Error).Message.EN)
+		pr.AddText("phone", err.(*market.Error).Message)
+	}
+	if pr.Has("code") || pr.Has("phone") {
+		e := pr.Err().(*market.Error)
+		e.Message = market.T("Vui lòng nhập mã đơn và số điện thoại đặt hàng.", "Please give the order code and the phone used to order.")
+		return Order{}, e
 	}
 	o, err := s.store.OrderByCode(ctx, NormalizeCode(code))
 	if err != nil {
