@@ -184,7 +184,11 @@ func handleCheckout(s *Server) http.Handler {
 				who = string(p)
 			}
 		}
-		if err := s.limits.check(s.limits.checkoutAddr, s.clientAddr(r), s.limits.checkoutBuyer, who); err != nil {
+		if err := s.limits.check(s.limits.checkoutAddr, s.clientAddr(r)); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if err := s.limits.ready(s.limits.checkoutBuyer, who); err != nil {
 			writeError(w, r, err)
 			return
 		}
@@ -200,6 +204,9 @@ func handleCheckout(s *Server) http.Handler {
 			req.Items = append(req.Items, orders.Item{ProductID: it.ProductID, Qty: it.Qty})
 		}
 		c, created, err := s.deps.Orders.Checkout(r.Context(), actor, req)
+		if created {
+			s.limits.used(s.limits.checkoutBuyer, who) // stock was reserved
+		}
 		if err != nil {
 			writeError(w, r, err)
 			return
