@@ -121,7 +121,10 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 		}
 		in, err := s.cards.CreateIntent(ctx, c.ID, c.Total, "Chợ OCOP "+strings.Join(codes, ", "))
 		if err != nil {
-			return Checkout{}, false, err
+			// The buyer cannot pay this checkout: give its stock back now,
+			// not when the hold runs out, and let them retry (with another
+			// method, say) under the same key.
+			return Checkout{}, false, errors.Join(err, s.abandon(context.WithoutCancel(ctx), c))
 		}
 		if err := s.store.SetIntent(ctx, c.ID, in.ID, in.ClientSecret); err != nil {
 			return Checkout{}, false, err
@@ -132,6 +135,19 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 		}
 	}
 	return c, created, nil
+}
+
+// abandon cancels the orders of a checkout whose card payment could not
+// start, returning their stock once, and frees its idempotency key.
+func (s *Service) abandon(ctx context.Context, c Checkout) error {
+	for _, o := range c.Orders {
+		_, err := s.store.Transition(ctx, o.ID, PendingPayment, Change{To: Cancelled, At: s.clock.Now(), Party: PartySystem,
+			Note: "không bắt đầu được thanh toán thẻ / the card payment could not be started"})
+		if err != nil && !market.IsCode(err, market.Conflict) && !market.IsCode(err, market.NotFound) {
+			return err // the hold's expiry will cancel what is left
+		}
+	}
+	return s.store.ReleaseKey(ctx, c.ID)
 }
 
 // qrPayload fills in the VietQR payload of a bank-transfer checkout: the
