@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/sqlite"
@@ -73,6 +75,37 @@ func TestSeedDemo(t *testing.T) {
 		if !strings.Contains(outA, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, outA)
 		}
+	}
+
+	// The shop everyone looks at first sells what its name says.
+	db, err := sqlite.Open(context.Background(), filepath.Join(a, "ocop.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leSanh, err := db.Sellers().SellerByID(context.Background(), "demo7-s0000")
+	if err != nil || leSanh.Name != "HTX Hoa súng Lê Sánh" || !strings.Contains(leSanh.Story, "hoa súng") || strings.Contains(leSanh.Story, "thát lát") {
+		t.Errorf("the Lê Sánh shop: %q: %q (%v)", leSanh.Name, leSanh.Story, err)
+	}
+	for i, want := range []string{"Hoa súng trắng", "Hoa súng hồng", "Hoa súng tím", "Ngó súng", "Hoa súng"} {
+		p, err := db.Catalog().ProductByID(context.Background(), fmt.Sprintf("demo7-p%04d", i))
+		if err != nil || p.SellerID != leSanh.ID || !strings.HasPrefix(p.Name, want) || p.Unit != "bó" {
+			t.Errorf("Lê Sánh's product %d: %q %q (%v), want %s by the bó", i, p.Name, p.Unit, err, want)
+		}
+	}
+	// Its year of orders ends now: the last ones are days old, none is in the future.
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(a, "ocop.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	err = raw.QueryRow(`SELECT max(created_at) FROM orders`).Scan(&last)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := time.UnixMilli(last); at.After(time.Now()) || time.Since(at) > 10*24*time.Hour {
+		t.Errorf("the newest demo order is from %v", at)
 	}
 
 	again, err := runCmd(t, a, "seed", "--demo", "--seed", "7")
