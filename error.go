@@ -1,6 +1,7 @@
 // Package market holds the shared vocabulary of Chợ OCOP: errors, money,
 // phone numbers, identifiers, the clock and the acting person. It imports
-// only the standard library.
+// only the standard library, and golang.org/x/text/unicode/norm for
+// CleanText (see text.go).
 package market
 
 import (
@@ -23,6 +24,7 @@ const (
 	Conflict           Code = "conflict"
 	PreconditionFailed Code = "precondition_failed"
 	PayloadTooLarge    Code = "payload_too_large"
+	MethodNotAllowed   Code = "method_not_allowed"
 	InsufficientStock  Code = "insufficient_stock"
 	RateLimited        Code = "rate_limited"
 	Unavailable        Code = "unavailable"

@@ -4,7 +4,6 @@ package accounts
 
 import (
 	"context"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -75,7 +74,7 @@ const MinPasswordLen = 8
 const maxPasswordLen = 256
 
 func validateName(p *market.Problems, field, name string) string {
-	name = strings.Join(strings.Fields(name), " ")
+	name = market.CleanText(name)
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
 		p.Add(field, "Vui lòng nhập tên.", "Please enter a name.")

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -80,6 +82,10 @@ type Draft struct {
 	Preorder    bool
 	Status      Status // "" means active
 	OCOP        *CertificateInput
+	// Problems are those the caller found while reading the input (a date
+	// it could not parse); they are answered together with the service's
+	// own, so that one answer names every field at fault.
+	Problems market.Problems
 }
 
 const (
@@ -89,9 +95,9 @@ const (
 	maxUnitVND  = market.VND(10_000_000_000)
 )
 
-// validate checks the fields of a listing and returns the problems.
-func (s *Service) validate(p Product, now time.Time) error {
-	var pr market.Problems
+// validate checks the fields of a listing and returns the problems, with
+// those already in pr.
+func (s *Service) validate(p Product, now time.Time, pr market.Problems) error {
 	checkText(&pr, "name", p.Name, true, 150)
 	checkText(&pr, "description", p.Description, false, 5000)
 	if _, err := CategoryByID(p.CategoryID); err != nil {
@@ -101,19 +107,29 @@ func (s *Service) validate(p Product, now time.Time) error {
 		pr.Add("unit", "Đơn vị không hợp lệ; chọn một trong: "+strings.Join(Units(), ", ")+".",
 			"Unknown unit; choose one of: "+strings.Join(Units(), ", ")+".")
 	}
-	if p.Price <= 0 || p.Price > maxUnitVND {
+	priceOK := p.Price > 0 && p.Price <= maxUnitVND
+	if !priceOK {
 		pr.Add("priceVnd", "Giá phải lớn hơn 0 và không quá 10 tỷ đồng.", "The price must be greater than 0 and at most 10 billion đồng.")
 	}
 	if p.Stock < 0 || p.Stock > maxStock {
-		pr.Add("stock", "Tồn kho không được âm.", "The stock cannot be negative.")
+		pr.Add("stock", "Tồn kho phải từ 0 đến 1.000.000.000.", "The stock must be between 0 and 1,000,000,000.")
 	}
-	if p.MinOrderQty < 1 || p.MinOrderQty > maxMinOrder {
-		pr.Add("minOrderQty", "Số lượng mua tối thiểu phải từ 1 trở lên.", "The minimum order must be at least 1.")
+	minOK := p.MinOrderQty >= 1 && p.MinOrderQty <= maxMinOrder
+	if !minOK {
+		pr.Add("minOrderQty", "Số lượng mua tối thiểu phải từ 1 đến 1.000.000.", "The minimum order must be between 1 and 1,000,000.")
 	}
 	if len(p.Tiers) > maxTiers {
 		pr.Add("priceTiers", "Tối đa 10 mức giá sỉ.", "At most 10 price tiers.")
 	}
+	// Tiers are checked against the price and the minimum order only when
+	// those are valid: a wrong price is one problem, not two.
 	prevQty, prevPrice := p.MinOrderQty, p.Price
+	if !minOK {
+		prevQty = 0
+	}
+	if !priceOK {
+		prevPrice = maxUnitVND + 1
+	}
 	for i, t := range p.Tiers {
 		f := "priceTiers[" + itoa(i) + "]"
 		switch {
@@ -188,8 +204,6 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-func cleanLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 func certificate(in *CertificateInput) Certificate {
 	if in == nil || in.Stars == 0 && in.Number == "" {
 		return Certificate{}
@@ -198,7 +212,7 @@ func certificate(in *CertificateInput) Certificate {
 	if stars == 0 {
 		stars = -1 // declared without stars: invalid, not "none"
 	}
-	return Certificate{Stars: stars, Number: strings.TrimSpace(in.Number), IssuedBy: in.IssuedBy,
+	return Certificate{Stars: stars, Number: market.CleanText(in.Number), IssuedBy: in.IssuedBy,
 		IssuedAt: in.IssuedAt.UTC(), ExpiresAt: in.ExpiresAt.UTC(), Status: OCOPPending}
 }
 
@@ -245,9 +259,9 @@ func (s *Service) Create(ctx context.Context, actor market.Actor, in Draft) (Pro
 	}
 	now := s.clock.Now()
 	p := Product{
-		ID: market.NewID(), SellerID: sel.ID, Name: cleanLine(in.Name), Description: strings.TrimSpace(in.Description),
-		CategoryID: in.CategoryID, Unit: strings.TrimSpace(in.Unit), Price: in.Price, Tiers: cloneTiers(in.Tiers),
-		Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: region, Season: cleanLine(in.Season), Preorder: in.Preorder,
+		ID: market.NewID(), SellerID: sel.ID, Name: market.CleanText(in.Name), Description: market.CleanMultiline(in.Description),
+		CategoryID: in.CategoryID, Unit: market.CleanText(in.Unit), Price: in.Price, Tiers: cloneTiers(in.Tiers),
+		Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: region, Season: market.CleanText(in.Season), Preorder: in.Preorder,
 		Status: in.Status, OCOP: certificate(in.OCOP), CreatedBy: actor.AccountID, Assisted: actor.AccountID != sel.OwnerID,
 		Version: 1, SearchDirty: true, CreatedAt: now, UpdatedAt: now,
 	}
@@ -257,7 +271,7 @@ func (s *Service) Create(ctx context.Context, actor market.Actor, in Draft) (Pro
 	if p.Status == "" {
 		p.Status = StatusActive
 	}
-	if err := s.validate(p, now); err != nil {
+	if err := s.validate(p, now, in.Problems); err != nil {
 		return Product{}, err
 	}
 	if p.Status == StatusArchived {
@@ -338,24 +352,28 @@ type Patch struct {
 	OCOP        *CertificateInput
 	// RemoveOCOP drops the certificate.
 	RemoveOCOP bool
+	// Problems are those the caller found while reading the input; see Draft.
+	Problems market.Problems
 }
 
-// Update changes a listing. expectedVersion (from If-Match) 0 means any.
+// Update changes a listing. expectedVersion (from If-Match) 0 means any. A
+// patch that changes nothing writes nothing and keeps the version.
 func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in Patch, expectedVersion int64) (Product, error) {
 	p, sel, err := s.editable(ctx, actor, id, expectedVersion, Edit)
 	if err != nil {
 		return Product{}, err
 	}
+	before := p
 	old := p.Version
 	if in.Name != nil {
-		p.Name = cleanLine(*in.Name)
+		p.Name = market.CleanText(*in.Name)
 	}
 	if in.Description != nil {
-		p.Description = strings.TrimSpace(*in.Description)
+		p.Description = market.CleanMultiline(*in.Description)
 	}
 	set(&p.CategoryID, in.CategoryID)
 	if in.Unit != nil {
-		p.Unit = strings.TrimSpace(*in.Unit)
+		p.Unit = market.CleanText(*in.Unit)
 	}
 	set(&p.Price, in.Price)
 	if in.Tiers != nil {
@@ -370,7 +388,7 @@ func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in 
 		}
 	}
 	if in.Season != nil {
-		p.Season = cleanLine(*in.Season)
+		p.Season = market.CleanText(*in.Season)
 	}
 	set(&p.Preorder, in.Preorder)
 	if in.Status != nil {
@@ -395,14 +413,27 @@ func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in 
 		return Product{}, market.ErrForbidden
 	}
 	now := s.clock.Now()
-	if err := s.validate(p, now); err != nil {
+	if err := s.validate(p, now, in.Problems); err != nil {
 		return Product{}, err
+	}
+	if sameListing(p, before) {
+		return before, nil
 	}
 	p.UpdatedAt, p.Version, p.SearchDirty = now, old+1, true
 	if err := s.store.UpdateProduct(ctx, p, old); err != nil {
 		return Product{}, err
 	}
 	return p, nil
+}
+
+// sameListing reports whether a and b are the same listing (Update never
+// changes images).
+func sameListing(a, b Product) bool {
+	if !slices.Equal(a.Tiers, b.Tiers) {
+		return false
+	}
+	a.Tiers, b.Tiers, a.Images, b.Images = nil, nil, nil, nil
+	return reflect.DeepEqual(a, b)
 }
 
 func set[T any](dst *T, src *T) {
@@ -443,7 +474,7 @@ func (s *Service) ReviewOCOP(ctx context.Context, actor market.Actor, id string,
 	if d != Verify && d != Reject {
 		pr.Add("decision", "Quyết định phải là verify hoặc reject.", "The decision must be verify or reject.")
 	}
-	note = strings.TrimSpace(note)
+	note = market.CleanMultiline(note)
 	checkText(&pr, "note", note, d == Reject, 1000)
 	if err := pr.Err(); err != nil {
 		return Product{}, err

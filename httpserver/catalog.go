@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -243,7 +244,7 @@ func handleSellerPatch(svc *sellers.Service, tree *regions.Tree) http.Handler {
 func handleSellerList(svc *sellers.Service, tree *regions.Tree) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		limit, err := queryInt(q.Get("limit"), "limit")
+		limit, err := queryLimit(q)
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -428,16 +429,19 @@ func formatDay(t time.Time, end bool) string {
 	return t.In(market.VietnamTime).Format(dateLayout)
 }
 
-func (b *ocopInBody) toInput() (*catalog.CertificateInput, error) {
-	issued, err := parseDay("ocop.issuedAt", b.IssuedAt, false)
-	if err != nil {
-		return nil, err
+// toInput reads the certificate; a date it cannot read is added to pr, for
+// the service to answer with every other problem.
+func (b *ocopInBody) toInput(pr *market.Problems) *catalog.CertificateInput {
+	day := func(field, s string, end bool) time.Time {
+		d, err := parseDay(field, s, end)
+		if e := (*market.Error)(nil); errors.As(err, &e) {
+			pr.AddText(field, e.Fields[field])
+		}
+		return d
 	}
-	expires, err := parseDay("ocop.expiresAt", b.ExpiresAt, true)
-	if err != nil {
-		return nil, err
-	}
-	return &catalog.CertificateInput{Stars: b.Stars, Number: b.CertificateNo, IssuedBy: catalog.IssuingLevel(b.IssuedBy), IssuedAt: issued, ExpiresAt: expires}, nil
+	issued := day("ocop.issuedAt", b.IssuedAt, false)
+	expires := day("ocop.expiresAt", b.ExpiresAt, true)
+	return &catalog.CertificateInput{Stars: b.Stars, Number: b.CertificateNo, IssuedBy: catalog.IssuingLevel(b.IssuedBy), IssuedAt: issued, ExpiresAt: expires}
 }
 
 func toTiers(in []tierBody) []catalog.PriceTier {
@@ -515,12 +519,7 @@ func handleProductCreate(svc *catalog.Service, v productView) http.Handler {
 			Price: market.VND(in.PriceVND), Tiers: toTiers(in.PriceTiers), Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: in.RegionID,
 			Season: in.Season, Preorder: in.Preorder, Status: catalog.Status(in.Status)}
 		if in.OCOP != nil {
-			c, err := in.OCOP.toInput()
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			d.OCOP = c
+			d.OCOP = in.OCOP.toInput(&d.Problems)
 		}
 		p, err := svc.Create(r.Context(), actor, d)
 		if err != nil {
@@ -610,12 +609,7 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 					WithField("ocop", "phải là một đối tượng với stars, certificateNo, issuedBy, issuedAt, expiresAt", "must be an object with stars, certificateNo, issuedBy, issuedAt, expiresAt"))
 				return
 			}
-			c, err := ob.toInput()
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			p.OCOP = c
+			p.OCOP = ob.toInput(&p.Problems)
 		}
 		out, err := svc.Update(r.Context(), actor, mux.Vars(r)["id"], p, version)
 		if err != nil {
@@ -650,7 +644,7 @@ func handleProductDelete(svc *catalog.Service) http.Handler {
 func handleProductList(svc *catalog.Service, v productView) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		limit, err := queryInt(q.Get("limit"), "limit")
+		limit, err := queryLimit(q)
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -887,14 +881,21 @@ func ifMatch(r *http.Request) (int64, error) {
 	return n, nil
 }
 
-func queryInt(s, field string) (int, error) {
+// MaxPageLimit is the largest page a list answers.
+const maxPageLimit = 100
+
+// queryLimit reads the page size of a list: absent means the list's
+// default (0); anything but a whole number from 1 to 100 is refused, never
+// quietly clamped, so a script learns at once that it asked too much.
+func queryLimit(q url.Values) (int, error) {
+	s := q.Get("limit")
 	if s == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
+	if err != nil || n < 1 || n > maxPageLimit {
 		return 0, market.Errorf(market.Invalid, "Tham số không hợp lệ.", "A query parameter is not valid.").
-			WithField(field, "phải là số nguyên không âm", "must be a whole number, not negative")
+			WithField("limit", "limit phải từ 1 đến 100.", "limit must be between 1 and 100.")
 	}
 	return n, nil
 }

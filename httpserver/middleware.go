@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -304,6 +305,56 @@ func compressible(contentType string) bool {
 	return false
 }
 
+// strictQuery refuses a query string that does not parse (a stray "%"),
+// rather than letting the parameters it holds be quietly dropped.
+func strictQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			e := market.Errorf(market.Invalid, "Tham số trên địa chỉ không hợp lệ.", "A query parameter is not valid.")
+			for _, pair := range strings.Split(r.URL.RawQuery, "&") {
+				key, value, _ := strings.Cut(pair, "=")
+				_, kerr := url.QueryUnescape(key)
+				_, verr := url.QueryUnescape(value)
+				if kerr != nil || verr != nil {
+					if k, err := url.QueryUnescape(key); err == nil && k != "" {
+						e.WithField(k, "không đọc được giá trị (ký tự % lạc?)", "the value cannot be read (a stray %?)")
+					}
+				}
+			}
+			writeError(w, r, e)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noRoute answers a request no route serves: 405 with Allow when the path
+// is served with other methods, else 404.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowed(r); len(allow) > 0 {
+		s.methodNotAllowed(w, r, allow)
+		return
+	}
+	s.notFound(w, r)
+}
+
+// allowed lists the methods the router serves at the request's path.
+func (s *Server) allowed(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(r2, &match) && match.MatchErr == nil {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	if wantsHTML(r) {
 		s.webNotFound(w, r)
@@ -312,7 +363,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	writeError(w, r, market.Errorf(market.NotFound, "Không tìm thấy trang hoặc địa chỉ này.", "No such page or endpoint."))
 }
 
-func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	msg := market.T("Phương thức "+r.Method+" không dùng được ở địa chỉ này.", "Method "+r.Method+" is not allowed here.")
-	encode(w, http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: market.Invalid, Message: msg.In(language(r)), RequestID: requestIDFrom(r.Context())}})
+// methodNotAllowed answers a known path asked with a method it does not
+// serve, listing in Allow the methods it does.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, r, market.Errorf(market.MethodNotAllowed,
+		"Phương thức "+r.Method+" không dùng được ở địa chỉ này; hãy dùng "+strings.Join(allow, ", ")+".",
+		"Method "+r.Method+" is not allowed here; use "+strings.Join(allow, ", ")+"."))
 }

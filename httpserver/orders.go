@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -183,7 +184,11 @@ func handleCheckout(s *Server) http.Handler {
 				who = string(p)
 			}
 		}
-		if err := s.limits.check(s.limits.checkoutAddr, s.clientAddr(r), s.limits.checkoutBuyer, who); err != nil {
+		if err := s.limits.check(s.limits.checkoutAddr, s.clientAddr(r)); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if err := s.limits.ready(s.limits.checkoutBuyer, who); err != nil {
 			writeError(w, r, err)
 			return
 		}
@@ -199,6 +204,9 @@ func handleCheckout(s *Server) http.Handler {
 			req.Items = append(req.Items, orders.Item{ProductID: it.ProductID, Qty: it.Qty})
 		}
 		c, created, err := s.deps.Orders.Checkout(r.Context(), actor, req)
+		if created {
+			s.limits.used(s.limits.checkoutBuyer, who) // stock was reserved
+		}
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -280,13 +288,11 @@ func handleOrderList(s *Server) http.Handler {
 		q := r.URL.Query()
 		req := orders.ListRequest{SellerID: q.Get("sellerId"), Cursor: q.Get("cursor")}
 		var p market.Problems
-		if v := q.Get("limit"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 100 {
-				p.Add("limit", "limit phải từ 1 đến 100.", "limit must be between 1 and 100.")
-			}
-			req.Limit = n
+		limit, err := queryLimit(q)
+		if e := (*market.Error)(nil); errors.As(err, &e) {
+			p.AddText("limit", e.Fields["limit"])
 		}
+		req.Limit = limit
 		for _, v := range q["status"] {
 			for _, part := range strings.Split(v, ",") {
 				st, ok := orders.ParseStatus(strings.TrimSpace(part))
@@ -326,6 +332,12 @@ func handleOrderTransition(s *Server) http.Handler {
 		var in request
 		if err := decode(r, &in); err != nil {
 			writeError(w, r, err)
+			return
+		}
+		if !actorFrom(r.Context()).SignedIn() && strings.TrimSpace(in.Phone) == "" {
+			// A guest proves the order is theirs with its phone; without
+			// either, the caller must sign in.
+			writeError(w, r, market.ErrUnauthorized)
 			return
 		}
 		o, err := s.deps.Orders.Transition(r.Context(), actorFrom(r.Context()), mux.Vars(r)["id"], in.Phone,

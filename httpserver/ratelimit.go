@@ -31,7 +31,15 @@ func newLimiter(burst int, every time.Duration) *limiter {
 
 // allow spends one token of key. When none is left it reports how long to
 // wait for the next one.
-func (l *limiter) allow(key string) (bool, time.Duration) {
+func (l *limiter) allow(key string) (bool, time.Duration) { return l.take(key, true) }
+
+// has reports whether key has a token left, without spending it.
+func (l *limiter) has(key string) (bool, time.Duration) { return l.take(key, false) }
+
+// spend takes one token of key, if any is left.
+func (l *limiter) spend(key string) { l.take(key, true) }
+
+func (l *limiter) take(key string, spend bool) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -44,7 +52,9 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 	b.tokens = math.Min(l.burst, b.tokens+float64(now.Sub(b.at))/float64(l.every))
 	b.at = now
 	if b.tokens >= 1 {
-		b.tokens--
+		if spend {
+			b.tokens--
+		}
 		return true, 0
 	}
 	return false, time.Duration((1 - b.tokens) * float64(l.every))
@@ -75,7 +85,10 @@ type limits struct {
 	signInAddr *limiter
 	// signUpAddr: account creation from one address.
 	signUpAddr *limiter
-	// checkoutBuyer: checkouts per buyer (account, or a guest's phone).
+	// checkoutBuyer: checkouts that reserve stock, per buyer (account, or a
+	// guest's phone). Refused checkouts (a typo in the address, not enough
+	// stock) and replays of one idempotency key do not count: a person
+	// correcting mistakes never meets it, a script holding stock does.
 	checkoutBuyer *limiter
 	// checkoutAddr: checkouts and guest lookups per address; generous, as above.
 	checkoutAddr *limiter
@@ -104,8 +117,31 @@ func (ls *limits) check(pairs ...any) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		l, key := pairs[i].(*limiter), pairs[i+1].(string)
 		if ok, wait := l.allow(key); !ok {
-			return &market.Error{Code: market.RateLimited, Message: errRateLimited, RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
+			return rateLimited(wait)
 		}
 	}
 	return nil
+}
+
+// ready is check without spending: it refuses only when key has no token
+// left. The caller spends one with used once the request turns out to count.
+func (ls *limits) ready(l *limiter, key string) error {
+	if !ls.on {
+		return nil
+	}
+	if ok, wait := l.has(key); !ok {
+		return rateLimited(wait)
+	}
+	return nil
+}
+
+// used spends one token of key.
+func (ls *limits) used(l *limiter, key string) {
+	if ls.on {
+		l.spend(key)
+	}
+}
+
+func rateLimited(wait time.Duration) error {
+	return &market.Error{Code: market.RateLimited, Message: errRateLimited, RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
 }

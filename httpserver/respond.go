@@ -24,6 +24,7 @@ var statusOf = map[market.Code]int{
 	market.Conflict:           http.StatusConflict,
 	market.PreconditionFailed: http.StatusPreconditionFailed,
 	market.PayloadTooLarge:    http.StatusRequestEntityTooLarge,
+	market.MethodNotAllowed:   http.StatusMethodNotAllowed,
 	market.InsufficientStock:  http.StatusConflict,
 	market.RateLimited:        http.StatusTooManyRequests,
 	market.Unavailable:        http.StatusServiceUnavailable,

@@ -19,6 +19,7 @@ func addRoutes(r *mux.Router, s *Server) {
 	addProfiling(r, os.Getenv("OCOP_PPROF") == "1")
 
 	api := r.PathPrefix("/api/v1").Subrouter()
+	api.Use(strictQuery)
 	api.Handle("/openapi.json", s.handleOpenAPI()).Methods(http.MethodGet)
 
 	// Accounts and sessions.

@@ -131,10 +131,19 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 	if deps.Orders != nil && deps.Orders.CardsEnabled() {
 		s.web.cardKey = cfg.CardKey
 	}
-	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
-	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 	s.router.Use(s.observe)
 	addRoutes(s.router, s)
+	// Subrouters answer for their own paths, so each needs the handlers
+	// too. mux cannot be trusted to tell a wrong method from a wrong path
+	// inside a subrouter (the prefix its routes share hides the method
+	// mismatch), so one handler tells them apart by asking the router.
+	_ = s.router.Walk(func(route *mux.Route, router *mux.Router, ancestors []*mux.Route) error {
+		router.NotFoundHandler = http.HandlerFunc(s.noRoute)
+		router.MethodNotAllowedHandler = http.HandlerFunc(s.noRoute)
+		return nil
+	})
+	s.router.NotFoundHandler = http.HandlerFunc(s.noRoute)
+	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.noRoute)
 	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.webSession(s.router))))))
 	return s, nil
 }

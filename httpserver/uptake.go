@@ -153,7 +153,17 @@ func uptakeRows(svc *uptake.Service, r *http.Request) (string, uptake.Period, []
 	if err != nil {
 		return "", p, nil, err
 	}
-	parent := r.URL.Query().Get("parentId")
+	// The export also takes regionId, as the other figures do: the rows of
+	// the regions under it.
+	q := r.URL.Query()
+	parent := q.Get("parentId")
+	if region := q.Get("regionId"); region != "" {
+		if parent != "" && parent != region {
+			return "", p, nil, market.Errorf(market.Invalid, "Chỉ dùng một trong parentId và regionId.", "Give parentId or regionId, not both.").
+				WithField("regionId", "khác parentId", "differs from parentId")
+		}
+		parent = region
+	}
 	rows, err := svc.Regions(r.Context(), actorFrom(r.Context()), parent, p)
 	if err != nil {
 		return "", p, nil, err

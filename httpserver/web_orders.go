@@ -100,13 +100,20 @@ func (s *Server) handleCheckout() http.Handler {
 				who = string(ph)
 			}
 		}
-		err := s.limits.check(s.limits.checkoutAddr, s.clientAddr(r), s.limits.checkoutBuyer, who)
+		err := s.limits.check(s.limits.checkoutAddr, s.clientAddr(r))
+		if err == nil {
+			err = s.limits.ready(s.limits.checkoutBuyer, who)
+		}
 		if err == nil && len(req.Items) == 0 {
 			err = market.Errorf(market.Invalid, "Giỏ hàng đang trống, chưa thể đặt hàng.", "The cart is empty; there is nothing to order.")
 		}
 		var c orders.Checkout
 		if err == nil {
-			c, _, err = s.deps.Orders.Checkout(r.Context(), actor, req)
+			var created bool
+			c, created, err = s.deps.Orders.Checkout(r.Context(), actor, req)
+			if created {
+				s.limits.used(s.limits.checkoutBuyer, who) // stock was reserved
+			}
 		}
 		if err != nil {
 			if !isFormError(err) && !market.IsCode(err, market.RateLimited) {

@@ -119,7 +119,7 @@ func (r CheckoutRequest) validate() (CheckoutRequest, error) {
 		merged = append(merged, it)
 	}
 	r.Items = merged
-	r.Buyer.Name = strings.TrimSpace(r.Buyer.Name)
+	r.Buyer.Name = market.CleanText(r.Buyer.Name)
 	if r.Buyer.Name == "" || utf8.RuneCountInString(r.Buyer.Name) > maxNameLen {
 		p.Add("buyer.name", "Vui lòng nhập họ tên người nhận (tối đa 100 ký tự).", "Please give the recipient's name (at most 100 characters).")
 	}
@@ -132,7 +132,7 @@ func (r CheckoutRequest) validate() (CheckoutRequest, error) {
 	if e := r.Buyer.Email; e != "" && (len(e) > 200 || !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n")) {
 		p.Add("buyer.email", "Địa chỉ email không hợp lệ.", "Not a valid email address.")
 	}
-	r.Shipping.Address = strings.TrimSpace(r.Shipping.Address)
+	r.Shipping.Address = market.CleanText(r.Shipping.Address)
 	if r.Shipping.Address == "" || utf8.RuneCountInString(r.Shipping.Address) > maxAddressLen {
 		p.Add("shipping.address", "Vui lòng nhập địa chỉ giao hàng (tối đa 300 ký tự).", "Please give the delivery address (at most 300 characters).")
 	}
@@ -144,7 +144,7 @@ func (r CheckoutRequest) validate() (CheckoutRequest, error) {
 	default:
 		p.Add("paymentMethod", "Hãy chọn cách thanh toán: cod, card hoặc bank_transfer.", "Choose a payment method: cod, card or bank_transfer.")
 	}
-	r.Note = strings.TrimSpace(r.Note)
+	r.Note = market.CleanMultiline(r.Note)
 	if utf8.RuneCountInString(r.Note) > maxNoteLen {
 		p.Add("note", "Ghi chú tối đa 500 ký tự.", "The note is at most 500 characters.")
 	}

@@ -121,7 +121,10 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 		}
 		in, err := s.cards.CreateIntent(ctx, c.ID, c.Total, "Chợ OCOP "+strings.Join(codes, ", "))
 		if err != nil {
-			return Checkout{}, false, err
+			// The buyer cannot pay this checkout: give its stock back now,
+			// not when the hold runs out, and let them retry (with another
+			// method, say) under the same key.
+			return Checkout{}, false, errors.Join(err, s.abandon(context.WithoutCancel(ctx), c))
 		}
 		if err := s.store.SetIntent(ctx, c.ID, in.ID, in.ClientSecret); err != nil {
 			return Checkout{}, false, err
@@ -132,6 +135,19 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 		}
 	}
 	return c, created, nil
+}
+
+// abandon cancels the orders of a checkout whose card payment could not
+// start, returning their stock once, and frees its idempotency key.
+func (s *Service) abandon(ctx context.Context, c Checkout) error {
+	for _, o := range c.Orders {
+		_, err := s.store.Transition(ctx, o.ID, PendingPayment, Change{To: Cancelled, At: s.clock.Now(), Party: PartySystem,
+			Note: "không bắt đầu được thanh toán thẻ / the card payment could not be started"})
+		if err != nil && !market.IsCode(err, market.Conflict) && !market.IsCode(err, market.NotFound) {
+			return err // the hold's expiry will cancel what is left
+		}
+	}
+	return s.store.ReleaseKey(ctx, c.ID)
 }
 
 // qrPayload fills in the VietQR payload of a bank-transfer checkout: the
@@ -220,10 +236,18 @@ func (s *Service) Order(ctx context.Context, actor market.Actor, id, phone strin
 // Lookup finds a guest's order by its code and the buyer's phone. A wrong
 // phone is answered exactly like an unknown code.
 func (s *Service) Lookup(ctx context.Context, code, phone string) (Order, error) {
+	var pr market.Problems
+	if strings.TrimSpace(code) == "" {
+		pr.Add("code", "Vui lòng nhập mã đơn, ví dụ HG-7K3F9Q.", "Please give the order code, e.g. HG-7K3F9Q.")
+	}
 	p, err := market.ParsePhone(phone)
 	if err != nil {
-		return Order{}, market.Errorf(market.Invalid, "Vui lòng nhập mã đơn và số điện thoại đặt hàng.", "Please give the order code and the phone used to order.").
-			WithField("phone", err.(*market.Error).Message.VI, err.(*market.Error).Message.EN)
+		pr.AddText("phone", err.(*market.Error).Message)
+	}
+	if pr.Has("code") || pr.Has("phone") {
+		e := pr.Err().(*market.Error)
+		e.Message = market.T("Vui lòng nhập mã đơn và số điện thoại đặt hàng.", "Please give the order code and the phone used to order.")
+		return Order{}, e
 	}
 	o, err := s.store.OrderByCode(ctx, NormalizeCode(code))
 	if err != nil {
@@ -277,8 +301,8 @@ func (s *Service) List(ctx context.Context, actor market.Actor, r ListRequest) (
 // Transition moves an order as the actor asks, if the permission table
 // lets them. Cancelling a paid card order refunds it.
 func (s *Service) Transition(ctx context.Context, actor market.Actor, id, phone string, m Move) (Order, error) {
-	m.TrackingNumber = strings.TrimSpace(m.TrackingNumber)
-	m.Note = strings.TrimSpace(m.Note)
+	m.TrackingNumber = market.CleanText(m.TrackingNumber)
+	m.Note = market.CleanMultiline(m.Note)
 	if len(m.TrackingNumber) > 64 || len([]rune(m.Note)) > maxNoteLen {
 		return Order{}, market.Errorf(market.Invalid, "Mã vận đơn hoặc ghi chú quá dài.", "The tracking number or the note is too long.")
 	}

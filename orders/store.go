@@ -25,6 +25,11 @@ type Store interface {
 	CheckoutByIntent(ctx context.Context, intentID string) (Checkout, error)
 	// CheckoutByReference finds the checkout of a bank transfer by its reference.
 	CheckoutByReference(ctx context.Context, reference string) (Checkout, error)
+	// ReleaseKey frees the idempotency key of a checkout whose payment could
+	// not start (its orders already cancelled), so that the buyer's retry
+	// under the same key makes a new checkout. The checkout stays, under a
+	// key no request can send ("<key>#released:<id>").
+	ReleaseKey(ctx context.Context, checkoutID string) error
 	// SetIntent records the card payment's intent, leaving its status alone.
 	SetIntent(ctx context.Context, checkoutID, intentID, clientSecret string) error
 	// FlagPayment records a payment notification that did not match.

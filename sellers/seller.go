@@ -189,9 +189,6 @@ func clampLimit(n int) int {
 	return n
 }
 
-// cleanText trims and collapses runs of spaces of a one-line text.
-func cleanText(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 // checkLen adds a problem when s is empty (if required) or longer than max runes.
 func checkLen(p *market.Problems, field, s string, required bool, max int) {
 	n := utf8.RuneCountInString(s)
@@ -248,7 +245,7 @@ func alnum(s string) bool {
 
 // validateBank checks a bank account; the zero Bank is fine (none).
 func validateBank(p *market.Problems, b Bank) Bank {
-	b = Bank{BIN: strings.TrimSpace(b.BIN), AccountNumber: strings.ReplaceAll(strings.TrimSpace(b.AccountNumber), " ", ""), Holder: cleanText(b.Holder)}
+	b = Bank{BIN: strings.TrimSpace(b.BIN), AccountNumber: strings.ReplaceAll(strings.TrimSpace(b.AccountNumber), " ", ""), Holder: market.CleanText(b.Holder)}
 	if b.IsZero() {
 		return b
 	}

@@ -3,6 +3,7 @@ package sellers
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/accounts"
@@ -69,7 +70,7 @@ type Profile struct {
 }
 
 func (s *Service) validate(p *market.Problems, in *Profile) market.Phone {
-	in.Name = cleanText(in.Name)
+	in.Name = market.CleanText(in.Name)
 	checkLen(p, "name", in.Name, true, 120)
 	if !in.Kind.Valid() {
 		p.Add("kind", "Loại hình phải là hộ gia đình, hợp tác xã hoặc doanh nghiệp.", "The kind must be household, cooperative or enterprise.")
@@ -78,15 +79,19 @@ func (s *Service) validate(p *market.Problems, in *Profile) market.Phone {
 	if err != nil {
 		p.AddText("phone", err.(*market.Error).Message)
 	}
-	in.Zalo = strings.TrimSpace(in.Zalo)
-	checkLen(p, "zalo", in.Zalo, false, 64)
+	zalo, ok := parseZalo(in.Zalo)
+	if !ok {
+		p.Add("zalo", "Zalo là số điện thoại (ví dụ 0912 345 678) hoặc đường dẫn zalo.me/….",
+			"Zalo is a phone number (e.g. 0912 345 678) or a zalo.me/… link.")
+	}
+	in.Zalo = zalo
 	in.RegionID = strings.TrimSpace(in.RegionID)
 	if in.RegionID == "" || !s.tree.Has(in.RegionID) {
 		p.Add("regionId", "Không có địa bàn này.", "No such region.")
 	}
-	in.Address = cleanText(in.Address)
+	in.Address = market.CleanText(in.Address)
 	checkLen(p, "address", in.Address, true, 300)
-	in.Story = strings.TrimSpace(in.Story)
+	in.Story = market.CleanMultiline(in.Story)
 	checkLen(p, "story", in.Story, false, 5000)
 	in.Bank = validateBank(p, in.Bank)
 	validateMoney(p, "shippingFeeVnd", in.ShippingFee)
@@ -166,8 +171,10 @@ type Patch struct {
 }
 
 // Update changes a seller's profile. A rejected seller whose owner corrects
-// the profile goes back to pending, to be reviewed again. expectedVersion
-// 0 means "whatever the current version is".
+// the profile goes back to pending, to be reviewed again; so does a
+// verified or suspended seller that moves to another region or changes
+// its kind. A patch that changes nothing writes nothing and keeps the
+// version. expectedVersion 0 means "whatever the current version is".
 func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in Patch, expectedVersion int64) (Seller, error) {
 	sel, err := s.store.SellerByID(ctx, id)
 	if err != nil {
@@ -204,15 +211,29 @@ func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in 
 	if err := p.Err(); err != nil {
 		return Seller{}, err
 	}
-	searchable := prof.Name != sel.Name || prof.RegionID != sel.RegionID
-	old := sel.Version
+	before := sel
 	sel.Name, sel.Kind, sel.Phone, sel.Zalo, sel.RegionID = prof.Name, prof.Kind, phone, prof.Zalo, prof.RegionID
 	sel.Address, sel.Story, sel.Bank, sel.ShippingFee, sel.FreeShippingOver = prof.Address, prof.Story, prof.Bank, prof.ShippingFee, prof.FreeShippingOver
-	if sel.Status == StatusRejected && actor.AccountID == sel.OwnerID {
+	if sameProfile(sel, before) {
+		return s.redact(actor, before), nil // nothing changed: no new version
+	}
+	now := s.clock.Now()
+	searchable := sel.Name != before.Name || sel.RegionID != before.RegionID
+	switch {
+	case sel.Status == StatusRejected && actor.AccountID == sel.OwnerID:
 		sel.Status = StatusPending
 		searchable = true
+	case (sel.Status == StatusVerified || sel.Status == StatusSuspended) &&
+		(sel.RegionID != before.RegionID || sel.Kind != before.Kind):
+		// A verification vouches for a kind of business in a region; the
+		// officials of the (new) region must look at it again.
+		sel.Status, sel.StatusBy, sel.StatusAt = StatusPending, actor.AccountID, now
+		sel.StatusNote = "Đổi địa bàn hoặc loại hình: chờ xác minh lại. (Region or kind changed: to be verified again.)"
+		sel.VerifiedBy, sel.VerifiedAt = "", time.Time{}
+		searchable = true
 	}
-	sel.UpdatedAt = s.clock.Now()
+	old := sel.Version
+	sel.UpdatedAt = now
 	sel.Version = old + 1
 	if err := s.store.UpdateSeller(ctx, sel, old); err != nil {
 		return Seller{}, err
@@ -223,6 +244,45 @@ func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in 
 		}
 	}
 	return s.redact(actor, sel), nil
+}
+
+// sameProfile reports whether a and b have the same profile (what Update
+// may change).
+func sameProfile(a, b Seller) bool {
+	return a.Name == b.Name && a.Kind == b.Kind && a.Phone == b.Phone && a.Zalo == b.Zalo && a.RegionID == b.RegionID &&
+		a.Address == b.Address && a.Story == b.Story && a.Bank == b.Bank && a.ShippingFee == b.ShippingFee &&
+		a.FreeShippingOver == b.FreeShippingOver
+}
+
+// parseZalo reads how buyers reach a seller on Zalo: a Vietnamese phone
+// number (kept as +84…, like every phone), or a link to a Zalo page
+// (kept as https://zalo.me/…). "" is fine (none).
+func parseZalo(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	if ph, err := market.ParsePhone(s); err == nil {
+		return string(ph), true
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+	rest, ok := strings.CutPrefix(rest, "zalo.me/")
+	if !ok {
+		return "", false
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	if ph, err := market.ParsePhone(rest); err == nil {
+		return string(ph), true
+	}
+	if rest == "" || len(rest) > 64 {
+		return "", false
+	}
+	for _, c := range rest {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_' || c == '-' || c == '.') {
+			return "", false
+		}
+	}
+	return "https://zalo.me/" + rest, true
 }
 
 func set[T any](dst *T, src *T) {
@@ -300,7 +360,7 @@ func (s *Service) Review(ctx context.Context, actor market.Actor, id string, d D
 	if d != Verify && d != Reject && d != Suspend {
 		p.Add("decision", "Quyết định phải là verify, reject hoặc suspend.", "The decision must be verify, reject or suspend.")
 	}
-	note = strings.TrimSpace(note)
+	note = market.CleanMultiline(note)
 	checkLen(&p, "note", note, d == Reject || d == Suspend, 1000)
 	if err := p.Err(); err != nil {
 		return Seller{}, err

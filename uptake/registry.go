@@ -184,7 +184,7 @@ func (s *Service) ImportRegistry(ctx context.Context, a market.Actor, regionID s
 		return ImportResult{}, market.Errorf(market.Invalid, "Hãy chọn địa bàn của danh sách.", "Choose the region of the list.").
 			WithField("regionId", "bắt buộc", "required")
 	}
-	regionID, err := s.authorize(a, regionID)
+	regionID, err := s.authorizeWrite(a, regionID)
 	if err != nil {
 		return ImportResult{}, err
 	}

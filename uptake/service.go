@@ -107,6 +107,19 @@ func (s *Service) Now() time.Time { return s.clock.Now() }
 // the region to use: an official's own region when none is given, the
 // whole country ("") for an admin.
 func (s *Service) authorize(a market.Actor, regionID string) (string, error) {
+	return s.authorizeFor(a, regionID, market.T(
+		"Bạn chỉ xem được số liệu của địa bàn mình phụ trách và các địa bàn trực thuộc.",
+		"You can see figures only for your own region and the regions under it."))
+}
+
+// authorizeWrite is authorize for a change to a region's data.
+func (s *Service) authorizeWrite(a market.Actor, regionID string) (string, error) {
+	return s.authorizeFor(a, regionID, market.T(
+		"Bạn chỉ cập nhật được dữ liệu của địa bàn mình phụ trách và các địa bàn trực thuộc.",
+		"You can change data only for your own region and the regions under it."))
+}
+
+func (s *Service) authorizeFor(a market.Actor, regionID string, outside market.Text) (string, error) {
 	if !a.SignedIn() {
 		return "", market.ErrUnauthorized
 	}
@@ -123,9 +136,7 @@ func (s *Service) authorize(a market.Actor, regionID string) (string, error) {
 			WithField("regionId", "không có địa bàn này", "no such region")
 	}
 	if !admin && !s.tree.Contains(a.RegionID, regionID) {
-		return "", market.Errorf(market.Forbidden,
-			"Bạn chỉ xem được số liệu của địa bàn mình phụ trách và các địa bàn trực thuộc.",
-			"You can see figures only for your own region and the regions under it.")
+		return "", market.Errorf(market.Forbidden, outside.VI, outside.EN)
 	}
 	return regionID, nil
 }

@@ -29,7 +29,7 @@ func accountsCommand(ctx context.Context, cfg config, args []string, getenv func
 	name := fs.String("name", "", "the person's name")
 	region := fs.String("region", "", "an official's region id")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	r, ok := market.ParseRole(*role)

@@ -24,8 +24,10 @@ import (
 
 // importCommand is `ocopd import products.csv --seller ID`: bulk listing
 // for cooperatives and officials who keep spreadsheets. Every good row
-// becomes a product (each in one write, so none is half-written); every bad
-// row is reported with its line number and reason.
+// becomes a product, or updates the seller's listing of the same name and
+// unit, so that importing the same file again changes nothing (each row is
+// one write, so none is half-written); every bad row is reported with its
+// line number and reason, in Vietnamese and English.
 func importCommand(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -36,7 +38,7 @@ func importCommand(ctx context.Context, cfg config, args []string, stdout, stder
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if file == "" && fs.NArg() == 1 {
@@ -89,12 +91,29 @@ func importCommand(ctx context.Context, cfg config, args []string, stdout, stder
 		bar = progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("Importing"),
 			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
-	imported := 0
+	listed, err := listingsOf(ctx, ms.catalog, actor.Actor(), seller.ID)
+	if err != nil {
+		return describe(err)
+	}
+	var created, updated, unchanged int
 	for _, row := range rows {
-		if _, err := ms.catalog.Create(ctx, actor.Actor(), row.draft); err != nil {
+		key := listingKey(row.draft.Name, row.draft.Unit)
+		if old, ok := listed[key]; ok {
+			p, err := ms.catalog.Update(ctx, actor.Actor(), old.ID, row.patch(), 0)
+			switch {
+			case err != nil:
+				rowErrs = append(rowErrs, rowError{line: row.line, msg: explain(err)})
+			case p.Version == old.Version:
+				unchanged++
+			default:
+				updated++
+				listed[key] = p
+			}
+		} else if p, err := ms.catalog.Create(ctx, actor.Actor(), row.draft); err != nil {
 			rowErrs = append(rowErrs, rowError{line: row.line, msg: explain(err)})
 		} else {
-			imported++
+			created++
+			listed[key] = p
 		}
 		if bar != nil {
 			_ = bar.Add(1)
@@ -105,44 +124,104 @@ func importCommand(ctx context.Context, cfg config, args []string, stdout, stder
 	}
 	sort.Slice(rowErrs, func(i, j int) bool { return rowErrs[i].line < rowErrs[j].line })
 	for _, e := range rowErrs {
-		fmt.Fprintf(stdout, "line %d: %s\n", e.line, e.msg)
+		fmt.Fprintf(stdout, "dòng %d: %s\nline %d: %s\n", e.line, e.msg.VI, e.line, e.msg.EN)
 	}
-	fmt.Fprintf(stdout, "Imported %d of %d rows into %s.\n", imported, imported+len(rowErrs), seller.Name)
+	fmt.Fprintf(stdout, "%s: tạo mới %d, cập nhật %d, không đổi %d, dòng lỗi %d.\n", seller.Name, created, updated, unchanged, len(rowErrs))
+	fmt.Fprintf(stdout, "%s: created %d, updated %d, unchanged %d, bad rows %d.\n", seller.Name, created, updated, unchanged, len(rowErrs))
 	if len(rowErrs) > 0 {
 		return fmt.Errorf("%d rows were not imported (see above)", len(rowErrs))
 	}
 	return nil
 }
 
+// listingKey identifies a listing within its seller for the import: the
+// cleaned name, whatever its case, and the unit.
+func listingKey(name, unit string) string {
+	return strings.ToLower(market.CleanText(name)) + "\x00" + market.CleanText(unit)
+}
+
+// listingsOf returns the seller's listings that are not archived, by listingKey.
+func listingsOf(ctx context.Context, svc *catalog.Service, actor market.Actor, sellerID string) (map[string]catalog.Product, error) {
+	out := map[string]catalog.Product{}
+	q := catalog.Query{SellerID: sellerID, Limit: catalog.MaxPageSize}
+	for {
+		page, err := svc.List(ctx, actor, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page.Items {
+			if p.Status != catalog.StatusArchived {
+				out[listingKey(p.Name, p.Unit)] = p
+			}
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		q.Cursor = page.Next
+	}
+}
+
 type importRow struct {
 	line  int
 	draft catalog.Draft
+	// given names the optional columns the row fills in.
+	given map[string]bool
+}
+
+// patch is the change the row makes to an existing listing: the price and
+// stock, and every optional column the row fills in.
+func (r importRow) patch() catalog.Patch {
+	d := r.draft
+	p := catalog.Patch{CategoryID: &d.CategoryID, Price: &d.Price, Stock: &d.Stock, Problems: d.Problems}
+	if r.given["description"] {
+		p.Description = &d.Description
+	}
+	if r.given["minOrderQty"] {
+		p.MinOrderQty = &d.MinOrderQty
+	}
+	if r.given["priceTiers"] {
+		p.Tiers = &d.Tiers
+	}
+	if r.given["regionId"] {
+		p.RegionID = &d.RegionID
+	}
+	if r.given["season"] {
+		p.Season = &d.Season
+	}
+	if r.given["status"] {
+		p.Status = &d.Status
+	}
+	if r.given["ocopStars"] {
+		p.OCOP = d.OCOP
+	}
+	return p
 }
 
 type rowError struct {
 	line int
-	msg  string
+	msg  market.Text
 }
 
-// explain turns an error into one line naming the fields at fault.
-func explain(err error) string {
+// explain turns an error into one line naming the fields at fault, in
+// Vietnamese and in English.
+func explain(err error) market.Text {
 	var e *market.Error
 	if !errors.As(err, &e) {
-		return err.Error()
+		return market.T(err.Error(), err.Error())
 	}
 	if len(e.Fields) == 0 {
-		return e.Message.In("en")
+		return e.Message
 	}
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	parts := make([]string, len(keys))
+	vi, en := make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + ": " + e.Fields[k].In("en")
+		vi[i], en[i] = k+": "+e.Fields[k].VI, k+": "+e.Fields[k].EN
 	}
-	return strings.Join(parts, "; ")
+	return market.T(strings.Join(vi, "; "), strings.Join(en, "; "))
 }
 
 // importColumns are the columns of a product spreadsheet; the first five
@@ -184,7 +263,6 @@ func parseProductCSV(r io.Reader, sellerID string) ([]importRow, []rowError, err
 	var rows []importRow
 	var errs []rowError
 	for {
-		line, _ := cr.FieldPos(0)
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -192,38 +270,47 @@ func parseProductCSV(r io.Reader, sellerID string) ([]importRow, []rowError, err
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				errs = append(errs, rowError{line: pe.Line, msg: "not valid CSV: " + pe.Err.Error()})
+				errs = append(errs, rowError{line: pe.Line, msg: market.T("CSV không hợp lệ: "+pe.Err.Error(), "not valid CSV: "+pe.Err.Error())})
 				continue
 			}
 			return nil, nil, err
 		}
-		line, _ = cr.FieldPos(0)
+		// FieldPos is only valid after a successful Read (it panics after an error).
+		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
 		}
-		if strings.Join(rec, "") == "" {
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}
-		d, msg := rowDraft(get, sellerID)
-		if msg != "" {
-			errs = append(errs, rowError{line: line, msg: msg})
+		if len(rec) != len(header) {
+			n, m := strconv.Itoa(len(rec)), strconv.Itoa(len(header))
+			errs = append(errs, rowError{line: line, msg: market.T(
+				"dòng có "+n+" cột nhưng tiêu đề có "+m+" (thiếu dấu phân cách, hoặc một giá trị có dấu phẩy mà không đặt trong ngoặc kép?)",
+				"the row has "+n+" columns but the header has "+m+" (a missing separator, or a value with a comma not in quotes?)")})
 			continue
 		}
-		rows = append(rows, importRow{line: line, draft: d})
+		row := importRow{line: line, draft: rowDraft(get, sellerID), given: map[string]bool{}}
+		for _, c := range importColumns[5:] {
+			row.given[c] = get(c) != ""
+		}
+		rows = append(rows, row)
 	}
 	return rows, errs, nil
 }
 
-func rowDraft(get func(string) string, sellerID string) (catalog.Draft, string) {
-	var problems []string
-	bad := func(field, why string) { problems = append(problems, field+": "+why) }
-	d := catalog.Draft{SellerID: sellerID, Name: get("name"), Description: get("description"), CategoryID: get("categoryId"),
+// rowDraft reads one row; what it cannot read goes into the draft's
+// problems, which the catalog answers together with its own.
+func rowDraft(get func(string) string, sellerID string) catalog.Draft {
+	var d catalog.Draft
+	bad := func(field, vi, en string) { d.Problems.Add(field, vi, en) }
+	d = catalog.Draft{SellerID: sellerID, Name: get("name"), Description: get("description"), CategoryID: get("categoryId"),
 		Unit: get("unit"), RegionID: get("regionId"), Season: get("season"), Status: catalog.Status(get("status"))}
 	if v, err := market.ParseVND(get("priceVnd")); err != nil {
-		bad("priceVnd", "not an amount of đồng")
+		bad("priceVnd", "không phải số tiền (đồng), ví dụ 25.000", "not an amount of đồng, e.g. 25.000")
 	} else {
 		d.Price = v
 	}
@@ -234,13 +321,13 @@ func rowDraft(get func(string) string, sellerID string) (catalog.Draft, string) 
 		}
 		n, err := strconv.Atoi(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ""))
 		if err != nil {
-			bad(field, "not a whole number")
+			bad(field, "không phải số nguyên", "not a whole number")
 			return
 		}
 		*dst = n
 	}
 	if get("stock") == "" {
-		bad("stock", "required")
+		bad("stock", "bắt buộc", "required")
 	}
 	atoi("stock", &d.Stock)
 	atoi("minOrderQty", &d.MinOrderQty)
@@ -250,7 +337,7 @@ func rowDraft(get func(string) string, sellerID string) (catalog.Draft, string) 
 			qty, err1 := strconv.Atoi(strings.TrimSpace(q))
 			price, err2 := market.ParseVND(p)
 			if !ok || err1 != nil || err2 != nil {
-				bad("priceTiers", `write tiers as "20:20000; 50:18000"`)
+				bad("priceTiers", `ghi các mức giá sỉ như "20:20000; 50:18000"`, `write tiers as "20:20000; 50:18000"`)
 				break
 			}
 			d.Tiers = append(d.Tiers, catalog.PriceTier{MinQty: qty, Price: price})
@@ -262,7 +349,7 @@ func rowDraft(get func(string) string, sellerID string) (catalog.Draft, string) 
 		day := func(field string, end bool) time.Time {
 			t, err := time.ParseInLocation("2006-01-02", get(field), market.VietnamTime)
 			if err != nil {
-				bad(field, "a date as YYYY-MM-DD")
+				bad(field, "ngày theo dạng YYYY-MM-DD", "a date as YYYY-MM-DD")
 				return time.Time{}
 			}
 			if end {
@@ -273,5 +360,5 @@ func rowDraft(get func(string) string, sellerID string) (catalog.Draft, string) 
 		c.IssuedAt, c.ExpiresAt = day("ocopIssuedAt", false), day("ocopExpiresAt", true)
 		d.OCOP = c
 	}
-	return d, strings.Join(problems, "; ")
+	return d
 }

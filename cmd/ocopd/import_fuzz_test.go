@@ -21,6 +21,9 @@ func FuzzProductCSV(f *testing.F) {
 		"stock,priceVnd,unit,categoryId,name\n9223372036854775808,1000000000001,kg,trai-cay,Y\n",
 		"name\n",
 		"",
+		// A good row, then an unterminated quote: reading the line of the
+		// failed row once panicked.
+		"name,categoryId,unit,priceVnd,stock\nHoa súng,hoa-cay-canh,bó,25000,10\n\"unterminated,x,y\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -57,7 +60,7 @@ func FuzzProductCSV(f *testing.F) {
 			}
 		}
 		for _, e := range errs {
-			if e.line < 1 || e.line > lines || e.msg == "" || !utf8.ValidString(e.msg) {
+			if e.line < 1 || e.line > lines || e.msg.VI == "" || e.msg.EN == "" || !utf8.ValidString(e.msg.VI) {
 				t.Fatalf("row error %+v (file of %d lines)", e, lines)
 			}
 		}

@@ -299,3 +299,42 @@ func TestCardPaymentsOverHTTP(t *testing.T) {
 		t.Errorf("cancel paid card order: %d %s", r.Status, r.Body)
 	}
 }
+
+// When the card provider cannot be reached the checkout gives its stock
+// back at once, and the buyer can pay another way under the same key.
+func TestCardProviderDown(t *testing.T) {
+	sh := openShop(t, map[string]string{"OCOP_STRIPE_SECRET_KEY": "sk_test_123", "OCOP_STRIPE_API_BASE": "http://127.0.0.1:1"}, 10)
+	stock := func() int {
+		var p productJSON
+		r := sh.c.Do("GET", "/api/v1/products/"+sh.product, nil)
+		r.JSON(t, &p)
+		return p.Stock
+	}
+	r := sh.c.Do("POST", "/api/v1/checkout", basket(sh.product, 4, "card"), "Idempotency-Key", "card-down-basket-1")
+	if r.Status != 503 || r.ErrorCode() != "unavailable" {
+		t.Fatalf("card checkout with the provider down: %d %s", r.Status, r.Body)
+	}
+	if got := stock(); got != 10 {
+		t.Errorf("stock %d after the failed card checkout, want 10", got)
+	}
+	var list struct {
+		Items []orderJSON `json:"items"`
+	}
+	sh.seller.Do("GET", "/api/v1/orders?sellerId="+sh.sellerID, nil).JSON(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Status != "cancelled" {
+		t.Fatalf("the seller's orders: %+v", list.Items)
+	}
+	r = sh.c.Do("POST", "/api/v1/checkout", basket(sh.product, 4, "cod"), "Idempotency-Key", "card-down-basket-1")
+	var ck checkoutJSON
+	r.JSON(t, &ck)
+	if r.Status != 201 || ck.Status != "placed" {
+		t.Fatalf("retry as cash on delivery under the same key: %d %s", r.Status, r.Body)
+	}
+	if got := stock(); got != 6 {
+		t.Errorf("stock %d after the COD retry, want 6 (reserved once)", got)
+	}
+	r = sh.c.Do("POST", "/api/v1/checkout", basket(sh.product, 4, "cod"), "Idempotency-Key", "card-down-basket-1")
+	if r.Status != 200 || stock() != 6 {
+		t.Errorf("replay of the COD retry: %d, stock %d", r.Status, stock())
+	}
+}

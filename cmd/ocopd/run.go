@@ -37,9 +37,40 @@ Usage:
 Configuration comes from OCOP_* environment variables; see README.md.
 `
 
+// errHelped is returned by a command that printed its help as asked; run
+// answers it as success.
+var errHelped = errors.New("help printed")
+
+// parseFlags parses a command's flags. Asked for help (-h, -help, --help),
+// it prints the command's flags on stdout and returns errHelped.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return errHelped
+		}
+	}
+	return fs.Parse(args)
+}
+
 // run is the whole program: main only supplies the process's context,
 // arguments, environment and standard streams.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		args = append([]string{"help"}, args[1:]...)
+	}
+	err := runCommand(ctx, args, getenv, stdin, stdout, stderr)
+	if errors.Is(err, errHelped) {
+		return nil
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -49,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		demo := fs.Bool("demo", false, "fill the marketplace with the demo data first (idempotent)")
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args, stdout); err != nil {
 			return err
 		}
 		cfg, err := loadConfig(getenv)
@@ -95,7 +126,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "version":
 		fmt.Fprintln(stdout, "ocopd", buildVersion())
 		return nil
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:

@@ -25,7 +25,7 @@ func seedCommand(ctx context.Context, cfg config, args []string, stdout, stderr 
 	fs.SetOutput(stderr)
 	demo := fs.Bool("demo", false, "create the demo marketplace")
 	seed := fs.Uint64("seed", 1, "the seed of the demo data")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if !*demo {
@@ -47,7 +47,7 @@ func seedDemo(ctx context.Context, cfg config, seed uint64, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	s := newSeeder(ctx, st, ms, seed)
+	s := newSeeder(ctx, st, ms, seed, time.Now())
 	if err := s.run(); err != nil {
 		return describe(err)
 	}
@@ -68,6 +68,8 @@ type seeder struct {
 	seed  uint64
 	base  time.Time // the demo's "now": records are dated before it
 	clock *market.ManualClock
+	// goods[i] is the demoGoods key the i-th seller is named after.
+	goods []string
 
 	// Made or found by the steps, in order.
 	demo     map[string]accounts.Account // admin, official, official-ag, helper, seller
@@ -77,8 +79,13 @@ type seeder struct {
 	created  struct{ accounts, sellers, products, helpers, orders int }
 }
 
-func newSeeder(ctx context.Context, st *stores, ms *marketServices, seed uint64) *seeder {
-	base := time.Date(2026, 1, 15, 2, 0, 0, 0, time.UTC)
+// newSeeder prepares the demo of a seed as of today: its "now" is the start
+// of today (UTC), so that its year of orders ends now, what officials see
+// by default (the current month) has figures, and a seed makes the same
+// marketplace all day.
+func newSeeder(ctx context.Context, st *stores, ms *marketServices, seed uint64, today time.Time) *seeder {
+	t := today.UTC()
+	base := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	return &seeder{ctx: ctx, st: st, ms: ms, rng: rand.New(rand.NewPCG(seed, 0x0c0b)), seed: seed, base: base,
 		clock: market.NewManualClock(base), demo: map[string]accounts.Account{}}
 }
@@ -210,6 +217,11 @@ var demoPlaces = []demoPlace{
 	{"an-giang.an-phu", []string{"mam-ca-linh", "bong-dien-dien", "gao-thom", "ca-loc"}},
 }
 
+// demoRange lists the varieties a shop named after a good sells first.
+var demoRange = map[string][]string{
+	"hoa-sung": {"hoa-sung-trang", "hoa-sung-hong", "hoa-sung-tim", "ngo-sung"},
+}
+
 // demoGood is a kind of product with its usual unit and price.
 type demoGood struct {
 	name, category, unit string
@@ -219,6 +231,10 @@ type demoGood struct {
 
 var demoGoods = map[string]demoGood{
 	"hoa-sung":         {"Hoa súng", "rau-cu", "bó", 25000, "Hoa súng ruộng hái lúc sáng sớm, cọng dài giòn, nấu canh chua hay lẩu mắm đều ngon.", "tháng 7–11 (mùa nước nổi)"},
+	"hoa-sung-trang":   {"Hoa súng trắng", "rau-cu", "bó", 25000, "Hoa súng trắng ruộng, cọng non giòn, bó 1 kg, hái lúc sáng sớm.", "tháng 7–11 (mùa nước nổi)"},
+	"hoa-sung-hong":    {"Hoa súng hồng", "rau-cu", "bó", 28000, "Hoa súng hồng cọng dài, nấu canh chua, lẩu mắm hay cắm bình.", "tháng 7–11 (mùa nước nổi)"},
+	"hoa-sung-tim":     {"Hoa súng tím", "rau-cu", "bó", 30000, "Hoa súng tím ít gặp, cọng mềm, trộn gỏi tôm thịt.", "tháng 7–11 (mùa nước nổi)"},
+	"ngo-sung":         {"Ngó súng", "rau-cu", "bó", 35000, "Ngó súng trắng giòn, làm gỏi hay xào tỏi.", "tháng 8–11"},
 	"ca-that-lat":      {"Cá thát lát tươi", "thuy-san", "kg", 120000, "Cá thát lát nuôi ao đất, làm sạch theo yêu cầu, giao trong ngày.", ""},
 	"cha-ca-that-lat":  {"Chả cá thát lát", "kho-mam", "kg", 220000, "Chả cá thát lát quết tay, dai ngọt, đóng khay hút chân không.", ""},
 	"bong-dien-dien":   {"Bông điên điển", "rau-cu", "bó", 20000, "Bông điên điển vàng tươi mùa nước nổi, xào tép hay làm gỏi.", "tháng 8–11"},
@@ -290,7 +306,12 @@ func (s *seeder) seedSellers() error {
 			return err
 		}
 		kind := []sellers.Kind{sellers.KindHousehold, sellers.KindHousehold, sellers.KindCooperative, sellers.KindEnterprise}[s.rng.IntN(4)]
-		good := demoGoods[place.specialty[s.rng.IntN(len(place.specialty))]]
+		goodKey := place.specialty[s.rng.IntN(len(place.specialty))]
+		if i == 0 {
+			goodKey = "hoa-sung" // the shop the README and the tests speak of
+		}
+		good := demoGoods[goodKey]
+		s.goods = append(s.goods, goodKey)
 		owner := s.owners[i]
 		var name string
 		switch kind {
@@ -318,7 +339,7 @@ func (s *seeder) seedSellers() error {
 		x := sellers.Seller{
 			ID: s.id("s", i), OwnerID: owner.ID, Kind: kind, Name: name, Phone: owner.Phone, Zalo: owner.Phone.Local(),
 			RegionID: region.ID, Address: fmt.Sprintf("Ấp %d, %s", 1+s.rng.IntN(9), s.ms.regions.FullName(region.ID)),
-			Story:       "Gia đình chúng tôi làm " + strings.ToLower(good.name) + " đã ba đời ở " + region.DisplayName() + ".",
+			Story:       demoStory(kind, good.name, region.DisplayName()),
 			Bank:        sellers.Bank{BIN: pick(s.rng, []string{"970436", "970405", "970418", "970422"}), AccountNumber: fmt.Sprintf("%012d", s.rng.Int64N(1e12)), Holder: strings.ToUpper(foldASCII(owner.Name))},
 			ShippingFee: market.VND(15000 + 5000*s.rng.IntN(5)), FreeShippingOver: market.VND(300000 + 100000*s.rng.IntN(5)),
 			Status: status, Version: 1, CreatedAt: created, UpdatedAt: created,
@@ -352,6 +373,18 @@ func (s *seeder) seedSellers() error {
 	return nil
 }
 
+// demoStory is what a shop tells about itself: the good it is named after.
+func demoStory(kind sellers.Kind, good, place string) string {
+	good = strings.ToLower(good)
+	switch kind {
+	case sellers.KindCooperative:
+		return "Hợp tác xã gồm các hộ làm " + good + " lâu năm ở " + place + ", cùng chọn giống, thu hoạch và giao hàng."
+	case sellers.KindEnterprise:
+		return "Công ty thu mua và chế biến " + good + " của bà con " + place + "."
+	}
+	return "Gia đình chúng tôi làm " + good + " đã ba đời ở " + place + "."
+}
+
 // seedHelpers lets the demo community helper act for some shops.
 func (s *seeder) seedHelpers() error {
 	helper := s.demo["helper"]
@@ -382,6 +415,8 @@ func (s *seeder) seedProducts() error {
 		region, _ := s.ms.regions.Lookup(x.RegionID)
 		keys := append(append([]string(nil), place.specialty...), staples...)
 		s.rng.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
+		// A shop first sells what it is named after.
+		keys = append(append(append([]string(nil), demoRange[s.goods[i]]...), s.goods[i]), keys...)
 		count := 5 + s.rng.IntN(6)
 		seen := map[string]bool{}
 		for _, key := range keys {

@@ -45,12 +45,15 @@ var demoBuyerNames = []string{"Trần Văn An", "Nguyễn Thị Bích", "Lê Min
 	"Võ Thanh Hải", "Đặng Ngọc Lan", "Bùi Đức Long", "Đỗ Mai Phương", "Huỳnh Tấn Phát", "Ngô Thị Quyên", "Dương Văn Sơn"}
 
 // seedDemoOrders places about perMonth orders a month over the twelve
-// months before end, through the orders service under a moving clock, so
+// months before end (calendar months, the first and the last in part),
+// through the orders service under a moving clock, so
 // that the officials' figures have a year to show: harvest seasons, a
 // cashless share rising from about a quarter to about two thirds, some
 // cancellations, buyers from other provinces (some coming back). Each
 // order moves through the state machine as far as its age allows. A
-// product out of stock is skipped, never oversold.
+// product out of stock is skipped, never oversold. The orders of a
+// calendar month depend only on the seed and the month, so a later run
+// (another day's end) finds those it made and adds only the newer ones.
 func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProduct, end time.Time, seed int64, perMonth int) (demoOrderStats, error) {
 	stats := demoOrderStats{ByMonth: map[string]int{}}
 	if len(products) == 0 {
@@ -60,15 +63,17 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 	svc := orders.NewService(store, orders.Options{Clock: clock, Cards: demoCards{},
 		Platform: orders.BankAccount{BIN: "970436", Number: "0000000000", Holder: "CHO OCOP DEMO"}})
 	start := end.AddDate(-1, 0, 0)
-	for m := 0; m < 12; m++ {
-		monthStart := start.AddDate(0, m, 0)
-		cashless := 0.25 + 0.40*float64(m)/11
+	first := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for m := 0; m <= 12; m++ {
+		monthStart := first.AddDate(0, m, 0)
+		month := int64(monthStart.Year())*12 + int64(monthStart.Month())
+		cashless := 0.25 + 0.40*float64(m)/12
 		for i := 0; i < perMonth; i++ {
 			// Each order draws from its own source, so that a re-run asks
 			// exactly the same and finds what the first run made.
-			rng := rand.New(rand.NewSource(seed<<32 + int64(m)<<16 + int64(i)))
+			rng := rand.New(rand.NewSource(seed<<32 + month<<16 + int64(i)))
 			at := monthStart.Add(time.Duration(rng.Int63n(int64(monthStart.AddDate(0, 1, 0).Sub(monthStart)))))
-			if at.After(end) {
+			if at.Before(start) || !at.Before(end) {
 				continue
 			}
 			p := pickDemoProduct(rng, products, at.In(market.VietnamTime).Month())
@@ -86,7 +91,7 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 			buyer := rng.Intn(40) // forty buyers, so some come back
 			clock.Set(at)
 			c, created, err := svc.Checkout(ctx, market.Actor{}, orders.CheckoutRequest{
-				IdempotencyKey: fmt.Sprintf("demo-%d-%02d-%04d", seed, m, i),
+				IdempotencyKey: fmt.Sprintf("demo-%d-%s-%04d", seed, monthStart.Format("2006-01"), i),
 				Items:          []orders.Item{{ProductID: p.ID, Qty: qty}},
 				Buyer:          orders.Buyer{Name: demoBuyerNames[buyer%len(demoBuyerNames)]},
 				Phone:          fmt.Sprintf("09%08d", 10000000+buyer*7919),
@@ -96,6 +101,9 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 			if market.IsCode(err, market.InsufficientStock) || market.IsCode(err, market.Invalid) {
 				stats.Skipped++
 				continue
+			}
+			if market.IsCode(err, market.Conflict) {
+				continue // made by a run on another day, which asked a little differently
 			}
 			if err != nil {
 				return stats, err
@@ -114,7 +122,11 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 			}
 			stats.Cancelled += cancelled
 		}
-		clock.Set(monthStart.AddDate(0, 1, 0))
+		if next := monthStart.AddDate(0, 1, 0); next.Before(end) {
+			clock.Set(next)
+		} else {
+			clock.Set(end)
+		}
 		if _, err := svc.ExpireUnpaid(ctx); err != nil {
 			return stats, err
 		}

@@ -51,6 +51,14 @@ func TestSeedDemoOrders(t *testing.T) {
 	if stats.Orders < 80 || len(stats.ByMonth) < 12 || stats.Cancelled == 0 || stats.Skipped != 0 {
 		t.Fatalf("stats = %+v", stats)
 	}
+	// The same day again adds nothing; a later day adds only the days since.
+	if again, err := seedDemoOrders(ctx, db.Orders(), products, end, 7, 8); err != nil || again.Orders != 0 {
+		t.Errorf("re-run on the same day: %+v %v", again, err)
+	}
+	later, err := seedDemoOrders(ctx, db.Orders(), products, end.AddDate(0, 0, 20), 7, 8)
+	if err != nil || later.Orders == 0 || later.Orders > 12 {
+		t.Errorf("run 20 days later: %+v %v", later, err)
+	}
 	share := func(from, to string) float64 {
 		var cashless, all float64
 		if err := raw.QueryRow(`SELECT sum(payment_method != 'cod'), count(*) FROM orders

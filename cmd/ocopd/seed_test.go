@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/sqlite"
@@ -75,6 +77,37 @@ func TestSeedDemo(t *testing.T) {
 		}
 	}
 
+	// The shop everyone looks at first sells what its name says.
+	db, err := sqlite.Open(context.Background(), filepath.Join(a, "ocop.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leSanh, err := db.Sellers().SellerByID(context.Background(), "demo7-s0000")
+	if err != nil || leSanh.Name != "HTX Hoa súng Lê Sánh" || !strings.Contains(leSanh.Story, "hoa súng") || strings.Contains(leSanh.Story, "thát lát") {
+		t.Errorf("the Lê Sánh shop: %q: %q (%v)", leSanh.Name, leSanh.Story, err)
+	}
+	for i, want := range []string{"Hoa súng trắng", "Hoa súng hồng", "Hoa súng tím", "Ngó súng", "Hoa súng"} {
+		p, err := db.Catalog().ProductByID(context.Background(), fmt.Sprintf("demo7-p%04d", i))
+		if err != nil || p.SellerID != leSanh.ID || !strings.HasPrefix(p.Name, want) || p.Unit != "bó" {
+			t.Errorf("Lê Sánh's product %d: %q %q (%v), want %s by the bó", i, p.Name, p.Unit, err, want)
+		}
+	}
+	// Its year of orders ends now: the last ones are days old, none is in the future.
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(a, "ocop.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	err = raw.QueryRow(`SELECT max(created_at) FROM orders`).Scan(&last)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := time.UnixMilli(last); at.After(time.Now()) || time.Since(at) > 10*24*time.Hour {
+		t.Errorf("the newest demo order is from %v", at)
+	}
+
 	again, err := runCmd(t, a, "seed", "--demo", "--seed", "7")
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +153,8 @@ func TestImportProducts(t *testing.T) {
 	}
 	for _, want := range []string{
 		"line 4: name:", "line 5: categoryId:", "line 6: priceVnd:", "line 7: stock:", "line 8: priceTiers[0].priceVnd:", "line 9: ocop.stars:",
-		"Imported 2 of 8 rows",
+		"dòng 6: priceVnd: không phải số tiền", "dòng 7: stock: Tồn kho phải từ 0",
+		"created 2, updated 0, unchanged 0, bad rows 6.", "tạo mới 2, cập nhật 0, không đổi 0, dòng lỗi 6.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
@@ -132,6 +166,36 @@ func TestImportProducts(t *testing.T) {
 	}
 	if !strings.Contains(after, "Khóm Cầu Đúc loại 1|15000|300|[{20 13.000 ₫}]|active") || !strings.Contains(after, "Mứt khóm|55000|40|[]|active|4|pending") {
 		t.Errorf("imported rows are not as written")
+	}
+
+	// The same file again changes nothing; a changed price and stock update
+	// the listing of the same name and unit, whatever the case and spacing.
+	out, _ = runCmd(t, dir, "import", file, "--seller", "demo1-s0002")
+	if !strings.Contains(out, "created 0, updated 0, unchanged 2, bad rows 6.") || dump(t, dir) != after {
+		t.Errorf("re-import changed something:\n%s", out)
+	}
+	again := "name,categoryId,unit,priceVnd,stock\n" +
+		"  KHÓM CẦU ĐÚC   loại 1,trai-cay,trái,16000,250\n" +
+		"Khóm Cầu Đúc loại 1,trai-cay,kg,30000,50\n" +
+		"Mứt khóm,duong-banh-keo,hộp,55000,40\n" +
+		"Mứt khóm,duong-banh-keo,hộp,55.000\n" +
+		"Mứt khóm,duong-banh-keo,hộp,55,000,40\n"
+	if err := os.WriteFile(file, []byte(again), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = runCmd(t, dir, "import", file, "--seller", "demo1-s0002")
+	for _, want := range []string{"created 1, updated 1, unchanged 1, bad rows 2.", "line 5: the row has 4 columns but the header has 5",
+		"line 6: the row has 6 columns", "dòng 5: dòng có 4 cột"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "stock: required") {
+		t.Errorf("a short row is reported as missing fields:\n%s", out)
+	}
+	final := dump(t, dir)
+	if n := strings.Count(final, "\n"); n != before+3 || !strings.Contains(final, "Khóm Cầu Đúc loại 1|16000|250|") {
+		t.Errorf("after the update: %d products, want %d; %s", n, before+3, final)
 	}
 	if _, err := runCmd(t, dir, "import", file, "--seller", "no-such-seller"); err == nil {
 		t.Error("import into a missing seller succeeded")

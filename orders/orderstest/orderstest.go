@@ -61,9 +61,16 @@ type Backend struct {
 type cards struct {
 	mu      sync.Mutex
 	refunds map[string]market.VND
+	// down makes CreateIntent fail as when the provider cannot be reached.
+	down bool
 }
 
 func (c *cards) CreateIntent(_ context.Context, checkoutID string, _ market.VND, _ string) (orders.Intent, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return orders.Intent{}, market.Errorf(market.Unavailable, "Cổng thanh toán thẻ đang gián đoạn.", "The card payment service is unavailable.")
+	}
 	return orders.Intent{ID: "pi_" + checkoutID, ClientSecret: "pi_" + checkoutID + "_secret"}, nil
 }
 
@@ -341,6 +348,53 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 		wantCode(t, err, market.Conflict)
 		if w.stock(t, p) != 98 {
 			t.Errorf("stock %d, want 98", w.stock(t, p))
+		}
+	})
+
+	t.Run("a card payment that cannot start gives the stock back at once and frees the key", func(t *testing.T) {
+		w := newWorld(t, open)
+		p := w.product(t, w.lan, "Hoa súng", 25000, 100)
+		q := w.product(t, w.minh, "Xoài cát", 40000, 50)
+		w.cards.mu.Lock()
+		w.cards.down = true
+		w.cards.mu.Unlock()
+		card := request("card-down-key-01", orders.Card, item(p, 2), item(q, 1))
+		_, created, err := w.svc.Checkout(ctx, w.buyer, card)
+		wantCode(t, err, market.Unavailable)
+		if created || w.stock(t, p) != 100 || w.stock(t, q) != 50 {
+			t.Fatalf("after the failed card checkout: created %v, stock %d and %d, want 100 and 50", created, w.stock(t, p), w.stock(t, q))
+		}
+		page, err := w.svc.List(ctx, w.buyer, orders.ListRequest{})
+		if err != nil || len(page.Orders) != 2 {
+			t.Fatalf("the buyer's orders: %v %v", page.Orders, err)
+		}
+		for _, o := range page.Orders {
+			o, err := w.svc.Order(ctx, w.buyer, o.ID, "")
+			if err != nil || len(o.History) == 0 {
+				t.Fatalf("order %s: %+v %v", o.ID, o.History, err)
+			}
+			last := o.History[len(o.History)-1]
+			if o.Status != orders.Cancelled || last.Party != orders.PartySystem || last.Note == "" {
+				t.Errorf("order %s: %s by %s (%q), want cancelled by the system with a reason", o.Code, o.Status, last.Party, last.Note)
+			}
+		}
+		// The retry under the same key with another method works, and the
+		// expiry job finds nothing more to give back.
+		c, created, err := w.svc.Checkout(ctx, w.buyer, request("card-down-key-01", orders.COD, item(p, 2), item(q, 1)))
+		if err != nil || !created || c.Status() != orders.Placed {
+			t.Fatalf("retry as COD: %v %v %v", c.Status(), created, err)
+		}
+		w.clock.Advance(2 * time.Hour)
+		if n, err := w.svc.ExpireUnpaid(ctx); err != nil || n != 0 || w.stock(t, p) != 98 || w.stock(t, q) != 49 {
+			t.Errorf("expiry: %d %v, stock %d and %d, want 98 and 49", n, err, w.stock(t, p), w.stock(t, q))
+		}
+		// Card again, the provider back: a new checkout too.
+		w.cards.mu.Lock()
+		w.cards.down = false
+		w.cards.mu.Unlock()
+		c2, created, err := w.svc.Checkout(ctx, w.buyer, request("card-down-key-02", orders.Card, item(p, 1)))
+		if err != nil || !created || c2.Payment.IntentID == "" {
+			t.Errorf("card checkout after recovery: %+v %v", c2.Payment, err)
 		}
 	})
 
