@@ -285,8 +285,8 @@ func facets(f *bsearch.FacetResult) map[string]map[string]int {
 	}
 	// Terms come most frequent first.
 	for _, t := range f.Terms.Terms() {
-		name, value, ok := strings.Cut(t.Term, ":")
-		if counts, known := out[name]; ok && known && len(counts) < search.MaxFacetValues {
+		key, value, ok := strings.Cut(t.Term, ":")
+		if counts, known := out[facetOf(key)]; ok && known && len(counts) < search.MaxFacetValues {
 			counts[value] = t.Count
 		}
 	}

@@ -135,9 +135,33 @@ func shortPrefixes(text string) string {
 	return b.String()
 }
 
-// facetTerm is how one facet value is indexed in fieldFacet: one field for
-// all facets costs one pass over the matches instead of three.
-func facetTerm(facet, value string) string { return facet + ":" + value }
+// facetTerm is how one facet value is indexed in fieldFacet, e.g.
+// "r:an-giang". One field for all facets costs one pass over the matches
+// instead of three, and the one-letter keys keep its doc values, which
+// facet counting decompresses for every match, small.
+func facetTerm(facet, value string) string { return facetKey(facet) + ":" + value }
+
+func facetKey(facet string) string {
+	switch facet {
+	case search.FacetCategory:
+		return "c"
+	case search.FacetRegion:
+		return "r"
+	case search.FacetStars:
+		return "s"
+	}
+	return facet
+}
+
+// facetOf is the facet a key of facetTerm stands for, "" if none.
+func facetOf(key string) string {
+	for _, f := range []string{search.FacetCategory, search.FacetRegion, search.FacetStars} {
+		if facetKey(f) == key {
+			return f
+		}
+	}
+	return ""
+}
 
 func fromSource(raw string) (search.Document, error) {
 	var s source

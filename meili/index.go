@@ -3,7 +3,8 @@
 //
 // The live index has a stable name (Config.Index, "products" by default)
 // that every instance searches. Rebuild fills a versioned index beside it,
-// "products_v1_20250601t101500", then swaps the two in one Meilisearch
+// "products_v1_20250601t101500123" (schema version, UTC time to the
+// millisecond), then swaps the two in one Meilisearch
 // task and deletes the old content, so searches never see a partial
 // index. Every task is awaited, within a deadline, before a method returns.
 package meili

@@ -12,14 +12,16 @@ import (
 // Sort orders the products found.
 type Sort string
 
-// The sorts. Ties are broken by product id, so pages never overlap.
+// The sorts. Except for relevance with query text, where the engine
+// ranks equal matches its own way, ties are broken by product id, so pages
+// never overlap.
 const (
 	// SortRelevance puts the best matches first; without query text it
 	// puts the best-selling first.
 	SortRelevance Sort = "relevance"
 	SortPriceAsc  Sort = "price_asc"
 	SortPriceDesc Sort = "price_desc"
-	// SortStarsDesc puts the highest OCOP rating first, then the best match.
+	// SortStarsDesc puts the highest OCOP rating first.
 	SortStarsDesc   Sort = "stars_desc"
 	SortNewest      Sort = "newest"
 	SortBestselling Sort = "bestselling"
