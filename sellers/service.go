@@ -223,14 +223,17 @@ func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in 
 	case sel.Status == StatusRejected && actor.AccountID == sel.OwnerID:
 		sel.Status = StatusPending
 		searchable = true
-	case (sel.Status == StatusVerified || sel.Status == StatusSuspended) &&
-		(sel.RegionID != before.RegionID || sel.Kind != before.Kind):
+	case sel.Status == StatusVerified && (sel.RegionID != before.RegionID || sel.Kind != before.Kind):
 		// A verification vouches for a kind of business in a region; the
 		// officials of the (new) region must look at it again.
 		sel.Status, sel.StatusBy, sel.StatusAt = StatusPending, actor.AccountID, now
 		sel.StatusNote = "Đổi địa bàn hoặc loại hình: chờ xác minh lại. (Region or kind changed: to be verified again.)"
 		sel.VerifiedBy, sel.VerifiedAt = "", time.Time{}
 		searchable = true
+	case sel.Status == StatusSuspended && (sel.RegionID != before.RegionID || sel.Kind != before.Kind):
+		// Moving is no way out of a suspension: it stays suspended, and only
+		// an official of the new region may lift it.
+		sel.VerifiedBy, sel.VerifiedAt = "", time.Time{}
 	}
 	old := sel.Version
 	sel.UpdatedAt = now

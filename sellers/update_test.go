@@ -25,7 +25,7 @@ func TestUpdateRegionOrKindNeedsVerificationAgain(t *testing.T) {
 	}{
 		{"verified moves region", sellers.StatusVerified, owner, sellers.Patch{RegionID: ptr("an-giang")}, sellers.StatusPending},
 		{"verified changes kind", sellers.StatusVerified, owner, sellers.Patch{Kind: ptr(sellers.Kind("enterprise"))}, sellers.StatusPending},
-		{"suspended moves region", sellers.StatusSuspended, owner, sellers.Patch{RegionID: ptr("an-giang")}, sellers.StatusPending},
+		{"suspended moves region: still suspended", sellers.StatusSuspended, owner, sellers.Patch{RegionID: ptr("an-giang")}, sellers.StatusSuspended},
 		{"admin moves a verified seller", sellers.StatusVerified, admin, sellers.Patch{RegionID: ptr("can-tho.phu-huu")}, sellers.StatusPending},
 		{"verified changes its story", sellers.StatusVerified, owner, sellers.Patch{Story: ptr("Ba đời trồng súng")}, sellers.StatusVerified},
 		{"verified keeps its region", sellers.StatusVerified, owner, sellers.Patch{RegionID: ptr("can-tho.thanh-xuan"), Address: ptr("Ấp Thạnh Hòa")}, sellers.StatusVerified},
