@@ -475,7 +475,11 @@ func (s *Service) applyEvent(ctx context.Context, ev PaymentEvent) (Outcome, err
 		if err != nil {
 			return "", err
 		}
+		lateTransfer := false
 		for _, o := range os {
+			if o.Status == Cancelled && o.PaymentStatus == Paid && o.Method != Card {
+				lateTransfer = true // money we cannot send back by ourselves
+			}
 			if o.Status == Cancelled && o.PaymentStatus == Paid && o.Method == Card && s.cards != nil {
 				if err := s.refund(ctx, o); err != nil {
 					return "", err
@@ -485,6 +489,13 @@ func (s *Service) applyEvent(ctx context.Context, ev PaymentEvent) (Outcome, err
 					return "", err
 				}
 			}
+		}
+		if lateTransfer {
+			// The transfer arrived after the hold ran out and the order was
+			// cancelled: the buyer paid for nothing. Flag it so that the
+			// payee refunds it by bank transfer, and say so to the bank hook.
+			flag := fmt.Sprintf("paid %d after the order was cancelled: refund by bank transfer (event %s)", ev.Amount, ev.ID)
+			return OutcomeFlagged, s.store.FlagPayment(ctx, c.ID, flag)
 		}
 	case EventFailed:
 		if _, err := s.store.Pay(ctx, c.ID, nil, PaymentChange{Status: Failed, At: now, Party: PartySystem, Note: ev.Provider + " " + ev.ID}); err != nil {

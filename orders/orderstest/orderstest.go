@@ -467,6 +467,18 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 		if n, _ := w.svc.ExpireUnpaid(ctx); n != 0 || w.stock(t, p) != 19 {
 			t.Errorf("second run expired %d, stock %d", n, w.stock(t, p))
 		}
+		// The transfer comes in after all: recorded, and flagged for a refund.
+		desc := "chuyen tien " + bank.Payment.Reference
+		out, err := w.svc.ApplyEvent(ctx, orders.PaymentEvent{Provider: "bank", ID: "late-1", Kind: orders.EventSucceeded, Description: desc, Amount: bank.Total})
+		if err != nil || out != orders.OutcomeFlagged {
+			t.Fatalf("late transfer: %s, %v", out, err)
+		}
+		if got, _ := w.b.Store.Checkout(ctx, bank.ID); got.Payment.Flag == "" || got.Orders[0].Status != orders.Cancelled {
+			t.Errorf("late transfer not flagged: %+v", got.Payment)
+		}
+		if w.stock(t, p) != 19 {
+			t.Errorf("a late transfer took stock again: %d", w.stock(t, p))
+		}
 	})
 
 	t.Run("bank transfer pays the seller, or the platform for several sellers", func(t *testing.T) {
