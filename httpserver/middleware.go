@@ -203,9 +203,11 @@ func bearerToken(r *http.Request) (string, bool) {
 // clientAddr is the address rate limits and logs use.
 func (s *Server) clientAddr(r *http.Request) string {
 	if s.cfg.TrustProxy {
+		// The right-most address is the one our proxy saw; anything left
+		// of it was written by the client and could dodge rate limits.
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+			last := xff[strings.LastIndex(xff, ",")+1:]
+			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
 				return ip.String()
 			}
 		}

@@ -147,3 +147,17 @@ func TestClientGoneIsNotAnInternalError(t *testing.T) {
 		t.Fatalf("got %d, logs %q", rec.Code, logs.String())
 	}
 }
+
+func TestClientAddrBehindAProxy(t *testing.T) {
+	s := &Server{cfg: Config{TrustProxy: true}}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.2:5000"
+	r.Header.Set("X-Forwarded-For", "1.2.3.4, 203.0.113.7")
+	if got := s.clientAddr(r); got != "203.0.113.7" {
+		t.Errorf("clientAddr = %q: a client-written address was trusted", got)
+	}
+	s.cfg.TrustProxy = false
+	if got := s.clientAddr(r); got != "10.0.0.2" {
+		t.Errorf("without a trusted proxy clientAddr = %q", got)
+	}
+}

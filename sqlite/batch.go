@@ -92,7 +92,7 @@ func (db *DB) runBatch(batch []*batchReq) {
 			results[i] = err
 			continue
 		}
-		if err := r.fn(context.WithoutCancel(r.ctx), tx); err != nil {
+		if err := runGuarded(r, tx); err != nil {
 			results[i] = err
 			if _, rerr := tx.ExecContext(bg, "ROLLBACK TO checkout"); rerr != nil {
 				// The transaction itself is gone: nothing of this batch stands.
@@ -125,4 +125,15 @@ func (db *DB) runBatch(batch []*batchReq) {
 		}
 	}
 	answer()
+}
+
+// runGuarded runs one request's fn, turning a panic into that request's
+// error: the committer serves every checkout and must outlive a bug in one.
+func runGuarded(r *batchReq, tx *sql.Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("sqlite: panic in a batched transaction: %v", v)
+		}
+	}()
+	return r.fn(context.WithoutCancel(r.ctx), tx)
 }

@@ -64,3 +64,23 @@ func TestBatchTxIsolatesFailuresAndCommitsTheRest(t *testing.T) {
 		t.Fatalf("a cancelled caller: err %v, ran %v", err, ran)
 	}
 }
+
+func TestBatchTxSurvivesAPanic(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	err = db.batchTx(ctx, func(context.Context, *sql.Tx) error {
+		var m map[string]int
+		m["x"]++
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a panicking transaction reported success")
+	}
+	if err := db.batchTx(ctx, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+		t.Fatalf("the committer died with the panic: %v", err)
+	}
+}
