@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/ocopmarket/market"
@@ -132,11 +133,24 @@ func writeExtraRegions(cfg config, list []regions.Region) error {
 	return os.Rename(tmp, path)
 }
 
-// photoProcessor adapts photos.Process to the catalog's port.
-type photoProcessor struct{}
+// photoProcessor adapts photos.Process to the catalog's port. Decoding a
+// phone photo can take a few hundred megabytes, so only as many photos as
+// there are CPUs are decoded at once; the upload itself (slow on 3G) is read
+// before taking a slot.
+type photoProcessor struct{ slots chan struct{} }
 
-func (photoProcessor) Process(r io.Reader) (catalog.Photo, error) {
-	res, err := photos.Process(r, photos.Options{})
+func newPhotoProcessor() photoProcessor {
+	return photoProcessor{slots: make(chan struct{}, runtime.NumCPU())}
+}
+
+func (p photoProcessor) Process(r io.Reader) (catalog.Photo, error) {
+	data, err := io.ReadAll(io.LimitReader(r, photos.DefaultMaxBytes+1))
+	if err != nil {
+		return catalog.Photo{}, market.Wrap(err, market.Invalid, "Không đọc được ảnh gửi lên.", "The uploaded photo could not be read.")
+	}
+	p.slots <- struct{}{}
+	defer func() { <-p.slots }()
+	res, err := photos.Process(bytes.NewReader(data), photos.Options{})
 	if err != nil {
 		return catalog.Photo{}, err
 	}
@@ -163,6 +177,6 @@ func newMarketServices(cfg config, st *stores, accts *accounts.Service, clock ma
 		return nil, err
 	}
 	sel := sellers.NewService(sellers.Options{Store: st.sellers, Roles: accts, Tree: tree, Dirtier: st.catalog, Clock: clock})
-	cat := catalog.NewService(catalog.Options{Store: st.catalog, Sellers: sel, Regions: tree, Clock: clock, Photos: photoProcessor{}, Blobs: blobs})
+	cat := catalog.NewService(catalog.Options{Store: st.catalog, Sellers: sel, Regions: tree, Clock: clock, Photos: newPhotoProcessor(), Blobs: blobs})
 	return &marketServices{regions: tree, accounts: accts, sellers: sel, catalog: cat, blobs: blobs}, nil
 }
