@@ -22,6 +22,7 @@ type world struct {
 	db      *sqlite.DB
 	actors  map[sellers.Relation]market.Actor
 	sellers map[sellers.Status]sellers.Seller
+	opts    catalog.Options
 }
 
 func newWorld(t *testing.T) *world {
@@ -39,7 +40,8 @@ func newWorld(t *testing.T) *world {
 	accts := accounts.NewService(db.Accounts(), accounts.Options{})
 	sel := sellers.NewService(sellers.Options{Store: db.Sellers(), Roles: accts, Tree: tree, Dirtier: db.Catalog(), Clock: clock})
 	w := &world{db: db, actors: map[sellers.Relation]market.Actor{}, sellers: map[sellers.Status]sellers.Seller{}}
-	w.svc = catalog.NewService(catalog.Options{Store: db.Catalog(), Sellers: sel, Regions: tree, Clock: clock})
+	w.opts = catalog.Options{Store: db.Catalog(), Sellers: sel, Regions: tree, Clock: clock}
+	w.svc = catalog.NewService(w.opts)
 	acc := func(roles []market.Role, region string) market.Actor {
 		return market.Actor{AccountID: sellerstest.NewAccount(t, db.Accounts()), Roles: roles, RegionID: region}
 	}

@@ -325,6 +325,27 @@ type Patch struct {
 // Update changes a listing. expectedVersion (from If-Match) 0 means any. A
 // patch that changes nothing writes nothing and keeps the version.
 func (s *Service) Update(ctx context.Context, actor market.Actor, id string, in Patch, expectedVersion int64) (Product, error) {
+	var p Product
+	err := retryUnlessPinned(expectedVersion, func() (err error) {
+		p, err = s.update(ctx, actor, id, in, expectedVersion)
+		return err
+	})
+	return p, err
+}
+
+// retryUnlessPinned runs write again when it lost a race with another
+// write (a sale changes stock and version) and the caller did not pin a
+// version with If-Match: only a caller who named a version may be told it is stale.
+func retryUnlessPinned(expectedVersion int64, write func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := write()
+		if expectedVersion != 0 || attempt == 4 || !market.IsCode(err, market.PreconditionFailed) {
+			return err
+		}
+	}
+}
+
+func (s *Service) update(ctx context.Context, actor market.Actor, id string, in Patch, expectedVersion int64) (Product, error) {
 	p, sel, err := s.editable(ctx, actor, id, expectedVersion, Edit)
 	if err != nil {
 		return Product{}, err
@@ -411,6 +432,10 @@ func set[T any](dst *T, src *T) {
 // Archive takes a listing off the marketplace; it stays for old orders.
 // Archiving an archived listing is fine.
 func (s *Service) Archive(ctx context.Context, actor market.Actor, id string, expectedVersion int64) error {
+	return retryUnlessPinned(expectedVersion, func() error { return s.archive(ctx, actor, id, expectedVersion) })
+}
+
+func (s *Service) archive(ctx context.Context, actor market.Actor, id string, expectedVersion int64) error {
 	p, _, err := s.editable(ctx, actor, id, expectedVersion, Edit)
 	if err != nil {
 		return err
