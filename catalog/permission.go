@@ -44,6 +44,18 @@ func Allowed(action Action, rels []sellers.Relation) bool {
 
 // Can reports whether the actor may do the action to a listing of the
 // seller whose region of origin is regionID.
+//
+// The seller chooses a listing's region of origin, so an official counts
+// as "in region" only where their region holds both the listing's origin
+// and the shop; and nobody reviews the certificate of their own shop.
 func Can(a market.Actor, s sellers.Seller, regionID string, action Action, scope sellers.RegionScope) bool {
-	return Allowed(action, sellers.RelationsOf(a, s, regionID, scope))
+	rels := sellers.RelationsOf(a, s, regionID, scope)
+	shopInScope := scope != nil && a.RegionID != "" && scope.Contains(a.RegionID, s.RegionID)
+	ownShop := a.AccountID == s.OwnerID || s.HasHelper(a.AccountID)
+	for i, r := range rels {
+		if r == sellers.OfficialIn && (!shopInScope || (action == ReviewOCOP && ownShop)) {
+			rels[i] = sellers.OfficialOut
+		}
+	}
+	return Allowed(action, rels)
 }

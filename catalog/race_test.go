@@ -49,3 +49,23 @@ func TestEditWithoutIfMatchSurvivesASale(t *testing.T) {
 		t.Fatalf("edit with a stale If-Match: %v, want precondition_failed", err)
 	}
 }
+
+// A seller of Cần Thơ who says a listing comes from An Giang does not make
+// An Giang's officials its reviewers.
+func TestOfficialsReviewOnlyShopsOfTheirRegion(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	d := draft(w.sellers[sellers.StatusVerified].ID) // the shop is in Thạnh Xuân, Cần Thơ
+	d.RegionID = "an-giang.tri-ton"
+	p, err := w.svc.Create(ctx, w.actors[sellers.Owner], d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	angiang := w.actors[sellers.OfficialOut] // an official of An Giang
+	if _, err := w.svc.ReviewOCOP(ctx, angiang, p.ID, catalog.Decision("verify"), ""); err == nil {
+		t.Fatal("an official of the claimed origin verified the certificate of another province's shop")
+	}
+	if _, err := w.svc.ReviewOCOP(ctx, w.actors[sellers.Admin], p.ID, catalog.Decision("verify"), ""); err != nil {
+		t.Fatalf("admin: %v", err)
+	}
+}
