@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/uptake"
 )
 
 // OrderStore keeps checkouts and orders, and reserves stock in the
@@ -166,6 +167,9 @@ func insertCheckout(ctx context.Context, tx *sql.Tx, c orders.Checkout) error {
 			return orders.ErrCodeTaken
 		}
 		if err != nil {
+			return err
+		}
+		if err := countOrder(ctx, tx, uptake.OrderFacts{}, orderFacts(o)); err != nil {
 			return err
 		}
 		for i, l := range o.Lines {
@@ -451,6 +455,10 @@ var errMoved = market.Errorf(market.Conflict, "Đơn hàng vừa được cập 
 func (s *OrderStore) Transition(ctx context.Context, orderID string, from orders.Status, ch orders.Change) (orders.Order, error) {
 	var o orders.Order
 	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+		before, err := uptakeFacts(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
 		at := millis(ch.At)
 		set := `status = ?, ` + timeColumn(ch.To) + ` = ?, updated_at = ?,
 			tracking_number = CASE WHEN ? != '' THEN ? ELSE tracking_number END,
@@ -483,8 +491,10 @@ func (s *OrderStore) Transition(ctx context.Context, orderID string, from orders
 		if err := appendHistory(ctx, tx, orderID, orders.Transition{From: from, To: ch.To, By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 			return err
 		}
-		o, err = loadOrder(ctx, tx, `id = ?`, orderID)
-		return err
+		if o, err = loadOrder(ctx, tx, `id = ?`, orderID); err != nil {
+			return err
+		}
+		return countOrder(ctx, tx, before, orderFacts(o))
 	})
 	return o, err
 }
@@ -570,8 +580,19 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 			string(ch.Status), checkoutID, checkoutID, string(ch.Status), string(ch.Status)); err != nil {
 			return err
 		}
-		out, err = loadOrders(ctx, tx, true, where, args...)
-		return err
+		if out, err = loadOrders(ctx, tx, true, where, args...); err != nil {
+			return err
+		}
+		before := make(map[string]orders.Order, len(os))
+		for _, o := range os {
+			before[o.ID] = o
+		}
+		for _, o := range out {
+			if err := countOrder(ctx, tx, orderFacts(before[o.ID]), orderFacts(o)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return out, err
 }

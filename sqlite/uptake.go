@@ -13,8 +13,11 @@ import (
 	"github.com/ocopmarket/market/uptake"
 )
 
-// UptakeStore computes officials' figures with GROUP BY queries over the
-// covering indexes of migration 0050; nothing is loaded row by row.
+// UptakeStore computes officials' figures. Order figures of periods made
+// of whole Vietnam days come from the rollups of migration 0051, which the
+// orders store keeps (see uptake/rollup.go); other periods, and scopes
+// whose region ids do not follow the dotted scheme, are summed from the
+// orders table. Sellers and listings are counted from their tables.
 type UptakeStore struct{ db *DB }
 
 var _ uptake.Store = (*UptakeStore)(nil)
@@ -94,23 +97,130 @@ func (s *UptakeStore) Counts(ctx context.Context, sc uptake.Scope) (uptake.Count
 			}
 		}()
 	}
+	root, rolled := uptake.PathScope(sc.Regions)
+	from, to, whole := uptake.WholeDays(sc.From, sc.To)
+	rolled = rolled && whole
 	// Each query fills its own part of c, so they need no lock between them.
-	run(func() error { return s.orderFigures(ctx, rf, sc, &c.Orders) })
-	run(func() error { return s.buyers(ctx, rf, sc, &c.Orders) })
+	if rolled {
+		run(func() error { return s.rolledOrders(ctx, root, from, to, &c.Orders) })
+		run(func() error { return s.rolledBuyers(ctx, root, from, to, &c.Orders) })
+	} else {
+		run(func() error { return s.orderFigures(ctx, rf, sc, &c.Orders) })
+		run(func() error { return s.buyers(ctx, rf, sc, &c.Orders) })
+	}
 	run(func() error { return s.sellers(ctx, rf, sc, &c.Sellers) })
 	run(func() error { return s.products(ctx, rf, sc, &c.Products) })
 	wg.Wait()
 	if len(errs) > 0 {
 		return uptake.Counts{}, fmt.Errorf("sqlite: uptake counts: %w", errors.Join(errs...))
 	}
+	if rolled {
+		// rolledBuyers left the pairs inside the period in Buyers and RepeatBuyers.
+		c.Orders.Buyers, c.Orders.RepeatBuyers = uptake.Buyers(countedOrders(c.Orders), c.Orders.Buyers, c.Orders.RepeatBuyers)
+	}
 	if c.Orders.Shipped > 0 {
-		m, err := s.medianShip(ctx, rf, sc, c.Orders.Shipped)
+		var m float64
+		var err error
+		if rolled {
+			m, err = s.rolledMedianShip(ctx, root, sc, from, to, c.Orders.Shipped)
+		} else {
+			m, err = s.medianShip(ctx, rf, sc, c.Orders.Shipped)
+		}
 		if err != nil {
 			return uptake.Counts{}, fmt.Errorf("sqlite: uptake median: %w", err)
 		}
 		c.Orders.MedianShipMillis = m
 	}
 	return c, nil
+}
+
+// countedOrders is the number of counted orders over every method.
+func countedOrders(o uptake.OrderCounts) int64 {
+	var n int64
+	for _, m := range o.ByMethod {
+		n += m.Count
+	}
+	return n
+}
+
+// rolledOrders reads the per-method counts, outside-region, cancelled and
+// shipped counts of the root's days [from, to).
+func (s *UptakeStore) rolledOrders(ctx context.Context, root string, from, to int64, o *uptake.OrderCounts) error {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT method, sum(counted), sum(value_vnd), sum(cancelled), sum(outside), sum(shipped)
+		FROM uptake_days WHERE region_id = ? AND day >= ? AND day < ? GROUP BY method`, root, from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	o.ByMethod = map[string]uptake.MethodCounts{}
+	for rows.Next() {
+		var method string
+		var n, value, canc, out, shipped int64
+		if err := rows.Scan(&method, &n, &value, &canc, &out, &shipped); err != nil {
+			return err
+		}
+		if n != 0 || value != 0 {
+			o.ByMethod[method] = uptake.MethodCounts{Count: n, Value: market.VND(value)}
+		}
+		o.Cancelled += canc
+		o.OutsideRegion += out
+		o.Shipped += shipped
+	}
+	return rows.Err()
+}
+
+// rolledBuyers reads the pairs of a buyer's orders that lie inside the
+// days [from, to): consecutive ones into Buyers, two apart into
+// RepeatBuyers, for Counts to turn into buyers once the orders are known.
+func (s *UptakeStore) rolledBuyers(ctx context.Context, root string, from, to int64, o *uptake.OrderCounts) error {
+	return s.db.read.QueryRowContext(ctx, `SELECT
+			coalesce(sum(CASE WHEN kind = 1 THEN n END), 0), coalesce(sum(CASE WHEN kind = 2 THEN n END), 0)
+		FROM uptake_buyer_pairs WHERE region_id = ? AND kind IN (1, 2) AND start_day >= ? AND start_day < ? AND end_day < ?`,
+		root, from, to, to).Scan(&o.Buyers, &o.RepeatBuyers)
+}
+
+// rolledMedianShip finds the hour of the middle shipped order(s) in the
+// histogram, then reads their exact times from the index of shipped orders.
+func (s *UptakeStore) rolledMedianShip(ctx context.Context, root string, sc uptake.Scope, from, to, shipped int64) (float64, error) {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT hours, sum(n) FROM uptake_ship_hours
+		WHERE region_id = ? AND day >= ? AND day < ? GROUP BY hours HAVING sum(n) != 0 ORDER BY hours`, root, from, to)
+	if err != nil {
+		return 0, err
+	}
+	var hist []uptake.HourCount
+	for rows.Next() {
+		var h uptake.HourCount
+		if err := rows.Scan(&h.Hours, &h.N); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		hist = append(hist, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var sum int64
+	for _, k := range []int64{(shipped - 1) / 2, shipped / 2} {
+		hours, rank, ok := uptake.LocateRank(hist, k)
+		if !ok {
+			return 0, fmt.Errorf("rank %d of %d shipped orders is not in the histogram", k, shipped)
+		}
+		where, args := "1", []any{hours}
+		if root != "" {
+			where, args = "(o.seller_region_id = ? OR (o.seller_region_id >= ? AND o.seller_region_id < ?))", append(args, root, root+".", root+"/")
+		}
+		args = append(args, millis(sc.From), millis(sc.To), rank)
+		var d int64
+		if err := s.db.read.QueryRowContext(ctx, `SELECT o.shipped_at - o.placed_at AS d FROM orders o INDEXED BY orders_uptake_ship
+			WHERE (o.shipped_at - o.placed_at) / 3600000 = ? AND `+where+` AND o.placed_at >= ? AND o.placed_at < ?
+				AND o.placed_at > 0 AND o.shipped_at > 0 AND `+counted+`
+			ORDER BY d LIMIT 1 OFFSET ?`, args...).Scan(&d); err != nil {
+			return 0, fmt.Errorf("rank %d of %d shipped orders: %w", k, shipped, err)
+		}
+		sum += d
+	}
+	return float64(sum) / 2, nil
 }
 
 // orderFigures fills the per-method counts, outside-region, cancelled and
@@ -126,7 +236,7 @@ func (s *UptakeStore) orderFigures(ctx context.Context, rf regionFilter, sc upta
 			coalesce(sum(`+cancelled+`), 0),
 			coalesce(sum(`+counted+` AND `+outside+`), 0),
 			coalesce(sum(`+counted+` AND o.shipped_at > 0), 0)
-		FROM orders o INDEXED BY orders_uptake
+		FROM orders o
 		WHERE `+where+` AND o.placed_at >= ? AND o.placed_at < ? AND o.placed_at > 0
 		GROUP BY o.payment_method`, args...)
 	if err != nil {
@@ -155,7 +265,7 @@ func (s *UptakeStore) buyers(ctx context.Context, rf regionFilter, sc uptake.Sco
 	args = append(args, millis(sc.From), millis(sc.To))
 	var buyers, repeat int64
 	err := s.db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(n >= 2), 0) FROM (
-			SELECT count(*) AS n FROM orders o INDEXED BY orders_uptake
+			SELECT count(*) AS n FROM orders o
 			WHERE `+where+` AND o.placed_at >= ? AND o.placed_at < ? AND o.placed_at > 0 AND `+counted+`
 			GROUP BY o.buyer_key)`, args...).Scan(&buyers, &repeat)
 	o.Buyers, o.RepeatBuyers = buyers, repeat
@@ -171,7 +281,7 @@ func (s *UptakeStore) medianShip(ctx context.Context, rf regionFilter, sc uptake
 	args = append(args, millis(sc.From), millis(sc.To), 2-shipped%2, (shipped-1)/2)
 	var m sql.NullFloat64
 	err := s.db.read.QueryRowContext(ctx, `SELECT avg(d) FROM (
-			SELECT o.shipped_at - o.placed_at AS d FROM orders o INDEXED BY orders_uptake
+			SELECT o.shipped_at - o.placed_at AS d FROM orders o
 			WHERE `+where+` AND o.placed_at >= ? AND o.placed_at < ? AND o.placed_at > 0 AND o.shipped_at > 0 AND `+counted+`
 			ORDER BY d LIMIT ? OFFSET ?)`, args...).Scan(&m)
 	return m.Float64, err
@@ -209,12 +319,42 @@ func (s *UptakeStore) sellers(ctx context.Context, rf regionFilter, sc uptake.Sc
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	args = args[:0]
-	where = rf.in("o.seller_region_id", &args)
-	args = append(args, millis(sc.AsOf.Add(-30*24*time.Hour)), asOf)
-	return s.db.read.QueryRowContext(ctx, `SELECT count(DISTINCT o.seller_id) FROM orders o INDEXED BY orders_uptake
-		WHERE `+where+` AND o.placed_at >= ? AND o.placed_at < ? AND o.placed_at > 0 AND `+counted,
-		args...).Scan(&f.Active30d)
+	return s.active(ctx, rf, sc.Regions, sc.AsOf.Add(-30*24*time.Hour), sc.AsOf, &f.Active30d)
+}
+
+// active counts the sellers with a counted order in [from, to): the whole
+// days of the window from the rollups, the rest of it (the window ends
+// now, most often) from the orders placed in those hours.
+func (s *UptakeStore) active(ctx context.Context, rf regionFilter, regions []string, from, to time.Time, n *int64) error {
+	root, rolled := uptake.PathScope(regions)
+	if !rolled {
+		var args []any
+		where := rf.in("o.seller_region_id", &args)
+		args = append(args, millis(from), millis(to))
+		return s.db.read.QueryRowContext(ctx, `SELECT count(DISTINCT o.seller_id) FROM orders o
+			WHERE `+where+` AND o.placed_at >= ? AND o.placed_at < ? AND o.placed_at > 0 AND `+counted,
+			args...).Scan(n)
+	}
+	first, last := uptake.VietnamDay(from), uptake.VietnamDay(to)
+	if !uptake.DayStart(first).Equal(from) {
+		first++
+	}
+	headEnd, tailStart := uptake.DayStart(first), uptake.DayStart(last)
+	if last < first { // less than a day, inside one day: all from orders
+		headEnd, tailStart = to, to
+	}
+	args := []any{root, first, last}
+	edge := func() string {
+		where := rf.in("o.seller_region_id", &args)
+		return `SELECT o.seller_id FROM orders o WHERE ` + where + ` AND o.placed_at >= ? AND o.placed_at < ? AND o.placed_at > 0 AND ` + counted
+	}
+	head := edge()
+	args = append(args, millis(from), millis(headEnd))
+	tail := edge()
+	args = append(args, millis(tailStart), millis(to))
+	return s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM (
+			SELECT seller_id FROM uptake_seller_days WHERE region_id = ? AND day >= ? AND day < ? AND n > 0
+			UNION `+head+` UNION `+tail+`)`, args...).Scan(n)
 }
 
 // ocopValid is a listing whose certificate is officially verified and
@@ -274,13 +414,24 @@ func (s *UptakeStore) Daily(ctx context.Context, sc uptake.Scope, m uptake.Metri
 	var args, beforeArgs []any
 	var before, query string
 	day := func(col string) string { return fmt.Sprintf("(%s + %d) / %d", col, vnOffsetMs, dayMs) }
+	root, rolled := uptake.PathScope(sc.Regions)
+	from, to, whole := uptake.WholeDays(sc.From, sc.To)
+	switch {
+	case (m == uptake.MetricOrders || m == uptake.MetricGMV) && rolled && whole:
+		value := "sum(counted)"
+		if m == uptake.MetricGMV {
+			value = "sum(value_vnd)"
+		}
+		return s.rolledDaily(ctx, `SELECT day, `+value+` FROM uptake_days WHERE region_id = ? AND day >= ? AND day < ?
+			GROUP BY day HAVING sum(counted) > 0 ORDER BY day`, root, from, to)
+	}
 	switch m {
 	case uptake.MetricOrders, uptake.MetricGMV:
 		value := "count(*)"
 		if m == uptake.MetricGMV {
 			value = "sum(o.total_vnd)"
 		}
-		query = `SELECT ` + day("o.placed_at") + ` AS d, ` + value + ` FROM orders o INDEXED BY orders_uptake
+		query = `SELECT ` + day("o.placed_at") + ` AS d, ` + value + ` FROM orders o
 			WHERE ` + rf.in("o.seller_region_id", &args) + ` AND o.placed_at >= ? AND o.placed_at < ? AND o.placed_at > 0 AND ` + counted + `
 			GROUP BY d ORDER BY d`
 	case uptake.MetricSellers:
@@ -315,6 +466,24 @@ func (s *UptakeStore) Daily(ctx context.Context, sc uptake.Scope, m uptake.Metri
 			return uptake.Daily{}, err
 		}
 		out.Days = append(out.Days, uptake.DayValue{Start: time.UnixMilli(d*dayMs - vnOffsetMs).UTC(), Value: v})
+	}
+	return out, rows.Err()
+}
+
+// rolledDaily reads (day, value) rows.
+func (s *UptakeStore) rolledDaily(ctx context.Context, query string, args ...any) (uptake.Daily, error) {
+	rows, err := s.db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return uptake.Daily{}, err
+	}
+	defer rows.Close()
+	var out uptake.Daily
+	for rows.Next() {
+		var d, v int64
+		if err := rows.Scan(&d, &v); err != nil {
+			return uptake.Daily{}, err
+		}
+		out.Days = append(out.Days, uptake.DayValue{Start: uptake.DayStart(d), Value: v})
 	}
 	return out, rows.Err()
 }
