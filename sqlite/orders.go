@@ -546,6 +546,11 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 						By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 						return err
 					}
+					after := orderFacts(o)
+					after.Status, after.PlacedAt = string(orders.Placed), fromMillis(at)
+					if err := countOrder(ctx, tx, orderFacts(o), after); err != nil {
+						return err
+					}
 					continue
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE orders SET payment_status = 'paid', paid_at = ?, updated_at = ? WHERE id = ?`, at, at, o.ID); err != nil {
@@ -567,6 +572,11 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 						By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 						return err
 					}
+					after := orderFacts(o)
+					after.Status = string(orders.Refunded)
+					if err := countOrder(ctx, tx, orderFacts(o), after); err != nil {
+						return err
+					}
 				}
 			default:
 				return fmt.Errorf("sqlite: pay: unexpected status %q", ch.Status)
@@ -580,19 +590,8 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 			string(ch.Status), checkoutID, checkoutID, string(ch.Status), string(ch.Status)); err != nil {
 			return err
 		}
-		if out, err = loadOrders(ctx, tx, true, where, args...); err != nil {
-			return err
-		}
-		before := make(map[string]orders.Order, len(os))
-		for _, o := range os {
-			before[o.ID] = o
-		}
-		for _, o := range out {
-			if err := countOrder(ctx, tx, orderFacts(before[o.ID]), orderFacts(o)); err != nil {
-				return err
-			}
-		}
-		return nil
+		out, err = loadOrders(ctx, tx, true, where, args...)
+		return err
 	})
 	return out, err
 }
