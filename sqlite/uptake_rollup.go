@@ -97,11 +97,11 @@ func applyUptake(ctx context.Context, tx *sql.Tx, d uptake.Delta) error {
 		}
 	}
 	if len(d.Hours) > 0 {
-		args := make([]any, 0, 4*len(d.Hours))
+		args := make([]any, 0, 5*len(d.Hours))
 		for _, r := range d.Hours {
-			args = append(args, r.Region, r.Day, r.Hours, r.N)
+			args = append(args, r.Region, r.Grain, r.Period, r.Hours, r.N)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_ship_hours (region_id, day, hours, n) VALUES `+rowsOf(4, len(d.Hours))+`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_ship_hours (region_id, grain, period, hours, n) VALUES `+rowsOf(5, len(d.Hours))+`
 			ON CONFLICT DO UPDATE SET n = n + excluded.n`, args...); err != nil {
 			return err
 		}
@@ -109,19 +109,19 @@ func applyUptake(ctx context.Context, tx *sql.Tx, d uptake.Delta) error {
 	if len(d.SellerDays) > 0 {
 		args := make([]any, 0, 4*len(d.SellerDays))
 		for _, r := range d.SellerDays {
-			args = append(args, r.Region, r.Day, r.SellerID, r.N)
+			args = append(args, r.Region, r.SellerID, r.Day, r.N)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_seller_days (region_id, day, seller_id, n) VALUES `+rowsOf(4, len(d.SellerDays))+`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_seller_days (region_id, seller_id, day, n) VALUES `+rowsOf(4, len(d.SellerDays))+`
 			ON CONFLICT DO UPDATE SET n = n + excluded.n`, args...); err != nil {
 			return err
 		}
 	}
 	if len(d.Pairs) > 0 {
-		args := make([]any, 0, 5*len(d.Pairs))
+		args := make([]any, 0, 6*len(d.Pairs))
 		for _, r := range d.Pairs {
-			args = append(args, r.Region, r.Kind, r.Start, r.End, r.N)
+			args = append(args, r.Region, r.Grain, r.Kind, r.Start, r.End, r.N)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_buyer_pairs (region_id, kind, start_day, end_day, n) VALUES `+rowsOf(5, len(d.Pairs))+`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_buyer_pairs (region_id, grain, kind, start_at, end_at, n) VALUES `+rowsOf(6, len(d.Pairs))+`
 			ON CONFLICT DO UPDATE SET n = n + excluded.n`, args...); err != nil {
 			return err
 		}

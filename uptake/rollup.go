@@ -33,7 +33,8 @@ import (
 // and "inside" means: the earlier order's day ≥ the first day and the later
 // order's day < the day after the last. The stores keep these pairs
 // counted per (region, kind, earlier day, later day), kind 1 for
-// consecutive and kind 2 for two apart.
+// consecutive and kind 2 for two apart, and again per (region, kind,
+// earlier month, later month) for periods of whole months.
 //
 // Median time to ship. Counted, shipped orders are counted per whole hour
 // from placed to shipped; the histogram finds which hour holds the middle
@@ -64,6 +65,34 @@ func WholeDays(from, to time.Time) (int64, int64, bool) {
 	f, t := VietnamDay(from), VietnamDay(to)
 	return f, t, DayStart(f).Equal(from) && DayStart(t).Equal(to)
 }
+
+// VietnamMonth is the number of the Vietnam calendar month that t falls
+// in, counted from January 1970 (0).
+func VietnamMonth(t time.Time) int64 {
+	v := t.In(market.VietnamTime)
+	return int64(v.Year()-1970)*12 + int64(v.Month()-1)
+}
+
+// MonthStart is midnight, Vietnam time, starting month m.
+func MonthStart(m int64) time.Time {
+	y, mo := floorDiv(m, 12), m-12*floorDiv(m, 12)
+	return time.Date(int(1970+y), time.Month(mo+1), 1, 0, 0, 0, 0, market.VietnamTime).UTC()
+}
+
+// WholeMonths reports whether the period runs from the start of one
+// Vietnam calendar month to the start of another, and the months [from, to).
+func WholeMonths(from, to time.Time) (int64, int64, bool) {
+	f, t := VietnamMonth(from), VietnamMonth(to)
+	return f, t, MonthStart(f).Equal(from) && MonthStart(t).Equal(to)
+}
+
+// Grains of the histogram and pair rollups: rows per Vietnam day, and the
+// same rows per Vietnam month so that periods of whole months (the usual
+// question: a month, a quarter, a year) read a dozen rows per day's worth.
+const (
+	GrainDay   = "d"
+	GrainMonth = "m"
+)
 
 func floorDiv(a, b int64) int64 {
 	q := a / b
@@ -162,10 +191,12 @@ type DayRow struct {
 }
 
 // HourRow is the change to the number of orders of a region, placed on a
-// day, that shipped Hours whole hours after being placed.
+// day (or in a month: Grain), that shipped Hours whole hours after being
+// placed.
 type HourRow struct {
 	Region string
-	Day    int64
+	Grain  string
+	Period int64
 	Hours  int64
 	N      int64
 }
@@ -179,9 +210,11 @@ type SellerDayRow struct {
 }
 
 // PairRow is the change to the number of pairs of a buyer's orders in a
-// region: Kind 1 consecutive, 2 two apart; placed on days Start and End.
+// region: Kind 1 consecutive, 2 two apart; placed on days (or in months:
+// Grain) Start and End.
 type PairRow struct {
 	Region     string
+	Grain      string
 	Kind       int
 	Start, End int64
 	N          int64
@@ -224,7 +257,7 @@ func Change(before, after OrderFacts, others []ChainOrder) Delta {
 		if !f.Placed() {
 			return
 		}
-		day := VietnamDay(f.PlacedAt)
+		day, month := VietnamDay(f.PlacedAt), VietnamMonth(f.PlacedAt)
 		for _, r := range RegionLevels(f.SellerRegionID) {
 			k := DayRow{Region: r, Day: day, Method: f.Method}
 			row := days[k]
@@ -238,7 +271,9 @@ func Change(before, after OrderFacts, others []ChainOrder) Delta {
 				}
 				if !f.ShippedAt.IsZero() {
 					row.Shipped += sign
-					hours[HourRow{Region: r, Day: day, Hours: f.ShipMillis() / HourMillis}] += sign
+					h := f.ShipMillis() / HourMillis
+					hours[HourRow{Region: r, Grain: GrainDay, Period: day, Hours: h}] += sign
+					hours[HourRow{Region: r, Grain: GrainMonth, Period: month, Hours: h}] += sign
 				}
 				sellers[SellerDayRow{Region: r, Day: day, SellerID: f.SellerID}] += sign
 			}
@@ -274,7 +309,7 @@ func Change(before, after OrderFacts, others []ChainOrder) Delta {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Method, b.Method))
 	})
 	slices.SortFunc(d.Hours, func(a, b HourRow) int {
-		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Hours, b.Hours))
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Hours, b.Hours))
 	})
 	slices.SortFunc(d.SellerDays, func(a, b SellerDayRow) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Day, b.Day), cmp.Compare(a.SellerID, b.SellerID))
@@ -326,7 +361,8 @@ func pairChange(before, after OrderFacts, others []ChainOrder) []PairRow {
 		}
 	}
 	slices.SortFunc(out, func(a, b PairRow) int {
-		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
 	})
 	return out
 }
@@ -345,9 +381,11 @@ func Pairs(r string, orders []ChainOrder) map[PairRow]int64 {
 	})
 	out := map[PairRow]int64{}
 	for i := range chain {
-		end := VietnamDay(chain[i].PlacedAt)
+		end, endMonth := VietnamDay(chain[i].PlacedAt), VietnamMonth(chain[i].PlacedAt)
 		for kind := 1; kind <= 2 && i-kind >= 0; kind++ {
-			out[PairRow{Region: r, Kind: kind, Start: VietnamDay(chain[i-kind].PlacedAt), End: end}]++
+			at := chain[i-kind].PlacedAt
+			out[PairRow{Region: r, Grain: GrainDay, Kind: kind, Start: VietnamDay(at), End: end}]++
+			out[PairRow{Region: r, Grain: GrainMonth, Kind: kind, Start: VietnamMonth(at), End: endMonth}]++
 		}
 	}
 	return out

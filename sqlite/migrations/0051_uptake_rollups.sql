@@ -21,35 +21,41 @@ CREATE TABLE uptake_days (
     PRIMARY KEY (region_id, day, method)
 ) WITHOUT ROWID;
 
--- Counted, shipped orders placed on a day, by whole hours from placed to
--- shipped: the histogram that locates the median time to ship.
+-- Counted, shipped orders placed on a day (grain 'd', period = day) or in
+-- a month (grain 'm', period = months since January 1970, Vietnam time),
+-- by whole hours from placed to shipped: the histogram that locates the
+-- median time to ship.
 CREATE TABLE uptake_ship_hours (
     region_id TEXT NOT NULL,
-    day       INTEGER NOT NULL,
+    grain     TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    period    INTEGER NOT NULL,
     hours     INTEGER NOT NULL,
     n         INTEGER NOT NULL,
-    PRIMARY KEY (region_id, day, hours)
+    PRIMARY KEY (region_id, grain, period, hours)
 ) WITHOUT ROWID;
 
--- Counted orders of each seller per day: active sellers.
+-- Counted orders of each seller per day: active sellers. Keyed by seller
+-- first, so that a window's active sellers are one look per seller.
 CREATE TABLE uptake_seller_days (
     region_id TEXT NOT NULL,
-    day       INTEGER NOT NULL,
     seller_id TEXT NOT NULL,
+    day       INTEGER NOT NULL,
     n         INTEGER NOT NULL,
-    PRIMARY KEY (region_id, day, seller_id)
+    PRIMARY KEY (region_id, seller_id, day)
 ) WITHOUT ROWID;
 
 -- Pairs of one buyer's counted orders in the region (kind 1: consecutive,
--- kind 2: two apart), by the days the earlier and the later were placed:
--- distinct and repeat buyers of any run of days (see uptake/rollup.go).
+-- kind 2: two apart), by the days (grain 'd') or months (grain 'm') the
+-- earlier and the later were placed: distinct and repeat buyers of any run
+-- of days or months (see uptake/rollup.go).
 CREATE TABLE uptake_buyer_pairs (
     region_id TEXT NOT NULL,
+    grain     TEXT NOT NULL CHECK (grain IN ('d', 'm')),
     kind      INTEGER NOT NULL,
-    start_day INTEGER NOT NULL,
-    end_day   INTEGER NOT NULL,
+    start_at  INTEGER NOT NULL,
+    end_at    INTEGER NOT NULL,
     n         INTEGER NOT NULL,
-    PRIMARY KEY (region_id, kind, start_day, end_day)
+    PRIMARY KEY (region_id, grain, kind, start_at, end_at)
 ) WITHOUT ROWID;
 
 -- A buyer's counted orders, read when one of them is placed or cancelled.

@@ -29,30 +29,48 @@ FROM orders o JOIN uptake_levels l ON l.seller_region_id = o.seller_region_id
 WHERE o.placed_at > 0
 GROUP BY 1, 2, 3;
 
-INSERT INTO uptake_ship_hours (region_id, day, hours, n)
-SELECT l.region_id, (o.placed_at + 25200000) / 86400000, (o.shipped_at - o.placed_at) / 3600000, count(*)
-FROM orders o JOIN uptake_levels l ON l.seller_region_id = o.seller_region_id
-WHERE o.placed_at > 0 AND o.shipped_at > 0 AND o.status NOT IN ('cancelled', 'refunded')
-GROUP BY 1, 2, 3;
+-- Months: (year − 1970) × 12 + month − 1 of the Vietnam date.
+INSERT INTO uptake_ship_hours (region_id, grain, period, hours, n)
+WITH shipped AS (
+    SELECT l.region_id, o.placed_at, (o.shipped_at - o.placed_at) / 3600000 AS hours
+    FROM orders o JOIN uptake_levels l ON l.seller_region_id = o.seller_region_id
+    WHERE o.placed_at > 0 AND o.shipped_at > 0 AND o.status NOT IN ('cancelled', 'refunded')
+)
+SELECT region_id, 'd', (placed_at + 25200000) / 86400000, hours, count(*) FROM shipped GROUP BY 1, 3, 4
+UNION ALL
+SELECT region_id, 'm', (CAST(strftime('%Y', (placed_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1970) * 12
+        + CAST(strftime('%m', (placed_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1,
+    hours, count(*) FROM shipped GROUP BY 1, 3, 4;
 
-INSERT INTO uptake_seller_days (region_id, day, seller_id, n)
-SELECT l.region_id, (o.placed_at + 25200000) / 86400000, o.seller_id, count(*)
+INSERT INTO uptake_seller_days (region_id, seller_id, day, n)
+SELECT l.region_id, o.seller_id, (o.placed_at + 25200000) / 86400000, count(*)
 FROM orders o JOIN uptake_levels l ON l.seller_region_id = o.seller_region_id
 WHERE o.placed_at > 0 AND o.status NOT IN ('cancelled', 'refunded')
 GROUP BY 1, 2, 3;
 
-INSERT INTO uptake_buyer_pairs (region_id, kind, start_day, end_day, n)
+INSERT INTO uptake_buyer_pairs (region_id, grain, kind, start_at, end_at, n)
 WITH chain AS (
-    SELECT l.region_id,
-        (o.placed_at + 25200000) / 86400000 AS day,
-        (lag(o.placed_at, 1) OVER w + 25200000) / 86400000 AS day1,
-        (lag(o.placed_at, 2) OVER w + 25200000) / 86400000 AS day2
+    SELECT l.region_id, o.placed_at AS at,
+        lag(o.placed_at, 1) OVER w AS at1,
+        lag(o.placed_at, 2) OVER w AS at2
     FROM orders o JOIN uptake_levels l ON l.seller_region_id = o.seller_region_id
     WHERE o.placed_at > 0 AND o.status NOT IN ('cancelled', 'refunded')
     WINDOW w AS (PARTITION BY l.region_id, o.buyer_key ORDER BY o.placed_at, o.id)
+),
+pairs AS (
+    SELECT region_id, 1 AS kind, at1 AS start_at, at AS end_at FROM chain WHERE at1 IS NOT NULL
+    UNION ALL
+    SELECT region_id, 2, at2, at FROM chain WHERE at2 IS NOT NULL
 )
-SELECT region_id, 1, day1, day, count(*) FROM chain WHERE day1 IS NOT NULL GROUP BY 1, 3, 4
+SELECT region_id, 'd', kind, (start_at + 25200000) / 86400000, (end_at + 25200000) / 86400000, count(*)
+FROM pairs GROUP BY 1, 3, 4, 5
 UNION ALL
-SELECT region_id, 2, day2, day, count(*) FROM chain WHERE day2 IS NOT NULL GROUP BY 1, 3, 4;
+SELECT region_id, 'm', kind,
+    (CAST(strftime('%Y', (start_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1970) * 12
+        + CAST(strftime('%m', (start_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1,
+    (CAST(strftime('%Y', (end_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1970) * 12
+        + CAST(strftime('%m', (end_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1,
+    count(*)
+FROM pairs GROUP BY 1, 3, 4, 5;
 
 DROP TABLE temp.uptake_levels;

@@ -145,7 +145,9 @@ func Replay(t *testing.T, seed int64, ops int, b ReplayBackend) {
 	// Periods: random runs of whole days (the rollups), the whole replay,
 	// and a few bounded by other instants (summed from orders).
 	type period struct{ from, to time.Time }
-	periods := []period{{start.AddDate(0, 0, -1), start.AddDate(0, 0, 41)}, {start, start.AddDate(0, 0, 1)}}
+	periods := []period{{start.AddDate(0, 0, -1), start.AddDate(0, 0, 41)}, {start, start.AddDate(0, 0, 1)},
+		// Whole months (the month rollups): January, December to February, January and February.
+		{start, start.AddDate(0, 1, 0)}, {start.AddDate(0, -1, 0), start.AddDate(0, 1, 0)}, {start, start.AddDate(0, 2, 0)}}
 	for range 25 {
 		a, n := rnd.Intn(42)-1, 1+rnd.Intn(20)
 		periods = append(periods, period{start.AddDate(0, 0, a), start.AddDate(0, 0, a+n)})
