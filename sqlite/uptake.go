@@ -215,7 +215,7 @@ func (s *UptakeStore) CountsEach(ctx context.Context, scopes []uptake.Scope) ([]
 			continue
 		}
 		if rolled {
-			o.MedianShipMillis, err = s.rolledMedianShip(ctx, roots[i], scopes[i], hist[i], o.Shipped)
+			o.MedianShipMillis, err = s.rolledMedianShip(ctx, scopes[i], hist[i], o.Shipped)
 		} else {
 			var rf regionFilter
 			if rf, err = newRegionFilter(scopes[i].Regions); err == nil {
@@ -348,23 +348,31 @@ func (s *UptakeStore) rolledHours(ctx context.Context, g groups, sc uptake.Scope
 
 // rolledMedianShip takes the hour of the middle shipped order(s) from the
 // histogram, then reads their exact times from the index of shipped orders.
-func (s *UptakeStore) rolledMedianShip(ctx context.Context, root string, sc uptake.Scope, hist []uptake.HourCount, shipped int64) (float64, error) {
+func (s *UptakeStore) rolledMedianShip(ctx context.Context, sc uptake.Scope, hist []uptake.HourCount, shipped int64) (float64, error) {
 	var sum int64
 	for _, k := range []int64{(shipped - 1) / 2, shipped / 2} {
 		hours, rank, ok := uptake.LocateRank(hist, k)
 		if !ok {
 			return 0, fmt.Errorf("rank %d of %d shipped orders is not in the histogram", k, shipped)
 		}
-		where, args := "1", []any{hours}
-		if root != "" {
-			where, args = "(o.seller_region_id = ? OR (o.seller_region_id >= ? AND o.seller_region_id < ?))", append(args, root, root+".", root+"/")
+		rf, err := newRegionFilter(sc.Regions)
+		if err != nil {
+			return 0, err
 		}
+		args := []any{hours}
+		where := rf.in("o.seller_region_id", &args) // one seek per region
 		args = append(args, millis(sc.From), millis(sc.To), rank)
 		var d int64
-		if err := s.db.read.QueryRowContext(ctx, `SELECT o.shipped_at - o.placed_at AS d FROM orders o INDEXED BY orders_uptake_ship
+		err = s.db.read.QueryRowContext(ctx, `SELECT o.shipped_at - o.placed_at AS d FROM orders o INDEXED BY orders_uptake_ship
 			WHERE (o.shipped_at - o.placed_at) / 3600000 = ? AND `+where+` AND o.placed_at >= ? AND o.placed_at < ?
 				AND o.placed_at > 0 AND o.shipped_at > 0 AND `+counted+`
-			ORDER BY d LIMIT 1 OFFSET ?`, args...).Scan(&d); err != nil {
+			ORDER BY d LIMIT 1 OFFSET ?`, args...).Scan(&d)
+		if errors.Is(err, sql.ErrNoRows) {
+			// The rollups counted an order whose seller region carries the
+			// root's id but is not in the tree: take the median from the orders.
+			return s.medianShip(ctx, rf, sc, shipped)
+		}
+		if err != nil {
 			return 0, fmt.Errorf("rank %d of %d shipped orders: %w", k, shipped, err)
 		}
 		sum += d
