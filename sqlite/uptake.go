@@ -172,7 +172,7 @@ func (s *UptakeStore) CountsEach(ctx context.Context, scopes []uptake.Scope) ([]
 	}
 	// Each query fills its own part of each count, so they need no lock between them.
 	if rolled {
-		run(func() error { return s.rolledOrders(ctx, g, from, to, cs) })
+		run(func() error { return s.rolledOrders(ctx, g, sc, from, to, cs) })
 		run(func() error { return s.rolledBuyers(ctx, g, sc, from, to, cs) })
 	} else {
 		run(func() error {
@@ -258,10 +258,11 @@ func scopeIndex(i int64, n int) (int, error) {
 
 // rolledOrders reads the per-method counts, outside-region, cancelled and
 // shipped counts of each root's days [from, to).
-func (s *UptakeStore) rolledOrders(ctx context.Context, g groups, from, to int64, cs []uptake.Counts) error {
+func (s *UptakeStore) rolledOrders(ctx context.Context, g groups, sc uptake.Scope, from, to int64, cs []uptake.Counts) error {
+	grain, from, to := grainOf(sc, from, to)
 	rows, err := s.db.read.QueryContext(ctx, `SELECT g.value, d.method, sum(d.counted), sum(d.value_vnd), sum(d.cancelled), sum(d.outside), sum(d.shipped)
-		FROM json_each(?) g CROSS JOIN uptake_days d ON d.region_id = g.key AND d.day >= ? AND d.day < ?
-		GROUP BY g.value, d.method`, g.roots, from, to)
+		FROM json_each(?) g CROSS JOIN uptake_days d ON d.region_id = g.key AND d.grain = ? AND d.period >= ? AND d.period < ?
+		GROUP BY g.value, d.method`, g.roots, grain, from, to)
 	if err != nil {
 		return err
 	}
@@ -654,8 +655,8 @@ func (s *UptakeStore) Daily(ctx context.Context, sc uptake.Scope, m uptake.Metri
 		if m == uptake.MetricGMV {
 			value = "sum(value_vnd)"
 		}
-		return s.rolledDaily(ctx, `SELECT day, `+value+` FROM uptake_days WHERE region_id = ? AND day >= ? AND day < ?
-			GROUP BY day HAVING sum(counted) > 0 ORDER BY day`, root, from, to)
+		return s.rolledDaily(ctx, `SELECT period, `+value+` FROM uptake_days WHERE region_id = ? AND grain = 'd' AND period >= ? AND period < ?
+			GROUP BY period HAVING sum(counted) > 0 ORDER BY period`, root, from, to)
 	}
 	switch m {
 	case uptake.MetricOrders, uptake.MetricGMV:

@@ -85,12 +85,12 @@ func buyerChain(ctx context.Context, tx *sql.Tx, buyerKey string) ([]uptake.Chai
 // applyUptake adds a delta to the rollups, one statement per table.
 func applyUptake(ctx context.Context, tx *sql.Tx, d uptake.Delta) error {
 	if len(d.Days) > 0 {
-		args := make([]any, 0, 8*len(d.Days))
+		args := make([]any, 0, 9*len(d.Days))
 		for _, r := range d.Days {
-			args = append(args, r.Region, r.Day, r.Method, r.Counted, int64(r.Value), r.Cancelled, r.Outside, r.Shipped)
+			args = append(args, r.Region, r.Grain, r.Period, r.Method, r.Counted, int64(r.Value), r.Cancelled, r.Outside, r.Shipped)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_days (region_id, day, method, counted, value_vnd, cancelled, outside, shipped)
-			VALUES `+rowsOf(8, len(d.Days))+` ON CONFLICT DO UPDATE SET counted = counted + excluded.counted,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_days (region_id, grain, period, method, counted, value_vnd, cancelled, outside, shipped)
+			VALUES `+rowsOf(9, len(d.Days))+` ON CONFLICT DO UPDATE SET counted = counted + excluded.counted,
 			value_vnd = value_vnd + excluded.value_vnd, cancelled = cancelled + excluded.cancelled,
 			outside = outside + excluded.outside, shipped = shipped + excluded.shipped`, args...); err != nil {
 			return err

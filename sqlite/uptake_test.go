@@ -66,8 +66,8 @@ func rollupRows(t *testing.T, db *sql.DB) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{
-		`SELECT 'days', region_id, day, method, counted, value_vnd, cancelled, outside, shipped FROM uptake_days
-			WHERE counted != 0 OR value_vnd != 0 OR cancelled != 0 OR outside != 0 OR shipped != 0 ORDER BY 2, 3, 4`,
+		`SELECT 'days', region_id, grain || period, method, counted, value_vnd, cancelled, outside, shipped FROM uptake_days
+			WHERE counted != 0 OR value_vnd != 0 OR cancelled != 0 OR outside != 0 OR shipped != 0 ORDER BY 2, grain, period, 4`,
 		`SELECT 'hours', region_id, grain, period, hours, n, '', '', '' FROM uptake_ship_hours WHERE n != 0 ORDER BY 2, 3, 4, 5`,
 		`SELECT 'sellers', region_id, seller_id, day, n, '', '', '', '' FROM uptake_seller_days WHERE n != 0 ORDER BY 2, 3, 4`,
 		`SELECT 'pairs', region_id, grain, kind, start_at, end_at, n, '', '' FROM uptake_buyer_pairs WHERE n != 0 ORDER BY 2, 3, 4, 5, 6`,

@@ -86,9 +86,10 @@ func WholeMonths(from, to time.Time) (int64, int64, bool) {
 	return f, t, MonthStart(f).Equal(from) && MonthStart(t).Equal(to)
 }
 
-// Grains of the histogram and pair rollups: rows per Vietnam day, and the
-// same rows per Vietnam month so that periods of whole months (the usual
-// question: a month, a quarter, a year) read a dozen rows per day's worth.
+// Grains of the order, histogram and pair rollups: rows per Vietnam day,
+// and the same rows per Vietnam month so that periods of whole months (the
+// usual question: a month, a quarter, a year) read one row where days
+// would read thirty.
 const (
 	GrainDay   = "d"
 	GrainMonth = "m"
@@ -178,10 +179,12 @@ type ChainOrder struct {
 	PlacedAt       time.Time
 }
 
-// DayRow is the change to the counters of one region, day and payment method.
+// DayRow is the change to the counters of one region, day (or month:
+// Grain) and payment method.
 type DayRow struct {
 	Region    string
-	Day       int64
+	Grain     string
+	Period    int64
 	Method    string
 	Counted   int64
 	Value     market.VND
@@ -259,25 +262,26 @@ func Change(before, after OrderFacts, others []ChainOrder) Delta {
 		}
 		day, month := VietnamDay(f.PlacedAt), VietnamMonth(f.PlacedAt)
 		for _, r := range RegionLevels(f.SellerRegionID) {
-			k := DayRow{Region: r, Day: day, Method: f.Method}
-			row := days[k]
-			if f.Cancelled() {
-				row.Cancelled += sign
-			} else {
-				row.Counted += sign
-				row.Value += market.VND(sign) * f.Total
-				if !InRegion(f.ShippingRegionID, r) {
-					row.Outside += sign
+			for _, k := range []DayRow{{Region: r, Grain: GrainDay, Period: day, Method: f.Method}, {Region: r, Grain: GrainMonth, Period: month, Method: f.Method}} {
+				row := days[k]
+				if f.Cancelled() {
+					row.Cancelled += sign
+				} else {
+					row.Counted += sign
+					row.Value += market.VND(sign) * f.Total
+					if !InRegion(f.ShippingRegionID, r) {
+						row.Outside += sign
+					}
+					if !f.ShippedAt.IsZero() {
+						row.Shipped += sign
+						hours[HourRow{Region: r, Grain: k.Grain, Period: k.Period, Hours: f.ShipMillis() / HourMillis}] += sign
+					}
 				}
-				if !f.ShippedAt.IsZero() {
-					row.Shipped += sign
-					h := f.ShipMillis() / HourMillis
-					hours[HourRow{Region: r, Grain: GrainDay, Period: day, Hours: h}] += sign
-					hours[HourRow{Region: r, Grain: GrainMonth, Period: month, Hours: h}] += sign
-				}
+				days[k] = row
+			}
+			if f.Counted() {
 				sellers[SellerDayRow{Region: r, Day: day, SellerID: f.SellerID}] += sign
 			}
-			days[k] = row
 		}
 	}
 	add(before, -1)
@@ -286,7 +290,7 @@ func Change(before, after OrderFacts, others []ChainOrder) Delta {
 	var d Delta
 	for k, row := range days {
 		if row != (DayRow{}) {
-			row.Region, row.Day, row.Method = k.Region, k.Day, k.Method
+			row.Region, row.Grain, row.Period, row.Method = k.Region, k.Grain, k.Period, k.Method
 			d.Days = append(d.Days, row)
 		}
 	}
@@ -306,7 +310,7 @@ func Change(before, after OrderFacts, others []ChainOrder) Delta {
 		d.Pairs = pairChange(before, after, others)
 	}
 	slices.SortFunc(d.Days, func(a, b DayRow) int {
-		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Method, b.Method))
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Method, b.Method))
 	})
 	slices.SortFunc(d.Hours, func(a, b HourRow) int {
 		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Hours, b.Hours))

@@ -85,9 +85,12 @@ func TestChange(t *testing.T) {
 		want := uptake.Delta{
 			// Shipped to Ninh Kiều: outside the commune, inside the province.
 			Days: []uptake.DayRow{
-				{Region: "", Day: day, Method: "cod", Counted: 1, Value: 50_000},
-				{Region: "can-tho", Day: day, Method: "cod", Counted: 1, Value: 50_000},
-				{Region: "can-tho.thanh-xuan", Day: day, Method: "cod", Counted: 1, Value: 50_000, Outside: 1},
+				{Region: "", Grain: "d", Period: day, Method: "cod", Counted: 1, Value: 50_000},
+				{Region: "", Grain: "m", Period: month, Method: "cod", Counted: 1, Value: 50_000},
+				{Region: "can-tho", Grain: "d", Period: day, Method: "cod", Counted: 1, Value: 50_000},
+				{Region: "can-tho", Grain: "m", Period: month, Method: "cod", Counted: 1, Value: 50_000},
+				{Region: "can-tho.thanh-xuan", Grain: "d", Period: day, Method: "cod", Counted: 1, Value: 50_000, Outside: 1},
+				{Region: "can-tho.thanh-xuan", Grain: "m", Period: month, Method: "cod", Counted: 1, Value: 50_000, Outside: 1},
 			},
 			SellerDays: []uptake.SellerDayRow{
 				{Region: "", Day: day, SellerID: "s1", N: 1},
@@ -108,7 +111,8 @@ func TestChange(t *testing.T) {
 		var hours []uptake.HourRow
 		var days []uptake.DayRow
 		for _, r := range []string{"", "can-tho", "can-tho.thanh-xuan"} {
-			days = append(days, uptake.DayRow{Region: r, Day: day, Method: "cod", Shipped: 1})
+			days = append(days, uptake.DayRow{Region: r, Grain: "d", Period: day, Method: "cod", Shipped: 1},
+				uptake.DayRow{Region: r, Grain: "m", Period: month, Method: "cod", Shipped: 1})
 			hours = append(hours,
 				uptake.HourRow{Region: r, Grain: "d", Period: day, Hours: 30, N: 1},
 				uptake.HourRow{Region: r, Grain: "m", Period: month, Hours: 30, N: 1})
@@ -122,7 +126,7 @@ func TestChange(t *testing.T) {
 		cancelled := o
 		cancelled.Status = "cancelled"
 		got := uptake.Change(o, cancelled, append(others, uptake.ChainOrder{ID: "o2"}))
-		if len(got.Days) != 3 || got.Days[2] != (uptake.DayRow{Region: "can-tho.thanh-xuan", Day: day, Method: "cod",
+		if len(got.Days) != 6 || got.Days[4] != (uptake.DayRow{Region: "can-tho.thanh-xuan", Grain: "d", Period: day, Method: "cod",
 			Counted: -1, Value: -50_000, Cancelled: 1, Outside: -1}) {
 			t.Fatalf("days %+v", got.Days)
 		}

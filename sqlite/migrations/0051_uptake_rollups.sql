@@ -6,24 +6,26 @@
 -- the country ('') and in each dotted prefix of its seller's region id, so
 -- a province reads its own rows, not those of its communes.
 
--- Orders placed on a day, per payment method: counted ones (placed, not
--- cancelled), their value, those shipped outside the region, those shipped
--- at all; and those cancelled or refunded since.
+-- Orders placed on a day (grain 'd', period = day) or in a month (grain
+-- 'm', period = months since January 1970, Vietnam time), per payment
+-- method: counted ones (placed, not cancelled), their value, those shipped
+-- outside the region, those shipped at all; and those cancelled or
+-- refunded since.
 CREATE TABLE uptake_days (
     region_id TEXT NOT NULL,
-    day       INTEGER NOT NULL,
+    grain     TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    period    INTEGER NOT NULL,
     method    TEXT NOT NULL,
     counted   INTEGER NOT NULL DEFAULT 0,
     value_vnd INTEGER NOT NULL DEFAULT 0,
     cancelled INTEGER NOT NULL DEFAULT 0,
     outside   INTEGER NOT NULL DEFAULT 0,
     shipped   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (region_id, day, method)
+    PRIMARY KEY (region_id, grain, period, method)
 ) WITHOUT ROWID;
 
--- Counted, shipped orders placed on a day (grain 'd', period = day) or in
--- a month (grain 'm', period = months since January 1970, Vietnam time),
--- by whole hours from placed to shipped: the histogram that locates the
+-- Counted, shipped orders placed on a day or in a month (as above), by
+-- whole hours from placed to shipped: the histogram that locates the
 -- median time to ship.
 CREATE TABLE uptake_ship_hours (
     region_id TEXT NOT NULL,

@@ -17,19 +17,27 @@ WITH RECURSIVE lv(sid, region, rest) AS (
 )
 SELECT sid, region FROM lv;
 
-INSERT INTO uptake_days (region_id, day, method, counted, value_vnd, cancelled, outside, shipped)
-SELECT l.region_id, (o.placed_at + 25200000) / 86400000, o.payment_method,
-    sum(o.status NOT IN ('cancelled', 'refunded')),
-    sum(CASE WHEN o.status NOT IN ('cancelled', 'refunded') THEN o.total_vnd ELSE 0 END),
-    sum(o.status IN ('cancelled', 'refunded')),
-    sum(o.status NOT IN ('cancelled', 'refunded') AND l.region_id != '' AND o.shipping_region_id != l.region_id
-        AND substr(o.shipping_region_id, 1, length(l.region_id) + 1) != l.region_id || '.'),
-    sum(o.status NOT IN ('cancelled', 'refunded') AND o.shipped_at > 0)
-FROM orders o JOIN uptake_levels l ON l.seller_region_id = o.seller_region_id
-WHERE o.placed_at > 0
-GROUP BY 1, 2, 3;
-
 -- Months: (year − 1970) × 12 + month − 1 of the Vietnam date.
+INSERT INTO uptake_days (region_id, grain, period, method, counted, value_vnd, cancelled, outside, shipped)
+WITH placed AS (
+    SELECT l.region_id, o.payment_method AS method,
+        (o.placed_at + 25200000) / 86400000 AS day,
+        (CAST(strftime('%Y', (o.placed_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1970) * 12
+            + CAST(strftime('%m', (o.placed_at + 25200000) / 1000, 'unixepoch') AS INTEGER) - 1 AS month,
+        o.status NOT IN ('cancelled', 'refunded') AS counted,
+        CASE WHEN o.status NOT IN ('cancelled', 'refunded') THEN o.total_vnd ELSE 0 END AS value_vnd,
+        o.status NOT IN ('cancelled', 'refunded') AND l.region_id != '' AND o.shipping_region_id != l.region_id
+            AND substr(o.shipping_region_id, 1, length(l.region_id) + 1) != l.region_id || '.' AS outside,
+        o.status NOT IN ('cancelled', 'refunded') AND o.shipped_at > 0 AS shipped
+    FROM orders o JOIN uptake_levels l ON l.seller_region_id = o.seller_region_id
+    WHERE o.placed_at > 0
+)
+SELECT region_id, 'd', day, method, sum(counted), sum(value_vnd), sum(NOT counted), sum(outside), sum(shipped)
+FROM placed GROUP BY 1, 3, 4
+UNION ALL
+SELECT region_id, 'm', month, method, sum(counted), sum(value_vnd), sum(NOT counted), sum(outside), sum(shipped)
+FROM placed GROUP BY 1, 3, 4;
+
 INSERT INTO uptake_ship_hours (region_id, grain, period, hours, n)
 WITH shipped AS (
     SELECT l.region_id, o.placed_at, (o.shipped_at - o.placed_at) / 3600000 AS hours
