@@ -173,7 +173,7 @@ func (s *UptakeStore) CountsEach(ctx context.Context, scopes []uptake.Scope) ([]
 	// Each query fills its own part of each count, so they need no lock between them.
 	if rolled {
 		run(func() error { return s.rolledOrders(ctx, g, sc, from, to, cs) })
-		run(func() error { return s.rolledBuyers(ctx, g, sc, from, to, cs) })
+		run(func() error { return s.rolledBuyers(ctx, g, from, to, cs) })
 	} else {
 		run(func() error {
 			for i, x := range scopes {
@@ -238,7 +238,7 @@ func countedOrders(o uptake.OrderCounts) int64 {
 	return n
 }
 
-// grainOf picks the month rows of the histogram and pair rollups for a
+// grainOf picks the month rows of the order and histogram rollups for a
 // period of whole months, the day rows otherwise; it returns the grain and
 // the bounds in its units.
 func grainOf(sc uptake.Scope, fromDay, toDay int64) (string, int64, int64) {
@@ -260,9 +260,10 @@ func scopeIndex(i int64, n int) (int, error) {
 // shipped counts of each root's days [from, to).
 func (s *UptakeStore) rolledOrders(ctx context.Context, g groups, sc uptake.Scope, from, to int64, cs []uptake.Counts) error {
 	grain, from, to := grainOf(sc, from, to)
-	rows, err := s.db.read.QueryContext(ctx, `SELECT g.value, d.method, sum(d.counted), sum(d.value_vnd), sum(d.cancelled), sum(d.outside), sum(d.shipped)
-		FROM json_each(?) g CROSS JOIN uptake_days d ON d.region_id = g.key AND d.grain = ? AND d.period >= ? AND d.period < ?
-		GROUP BY g.value, d.method`, g.roots, grain, from, to)
+	rows, err := s.db.read.QueryContext(ctx, `SELECT g.value, d.k3, sum(d.c1), sum(d.c2), sum(d.c3), sum(d.c4), sum(d.c5)
+		FROM json_each(?) g CROSS JOIN uptake_counters d ON d.region_id = g.key AND d.kind = 'o' || ? AND d.k1 = ''
+			AND d.k2 >= ? AND d.k2 < ?
+		GROUP BY g.value, d.k3`, g.roots, grain, from, to)
 	if err != nil {
 		return err
 	}
@@ -293,12 +294,11 @@ func (s *UptakeStore) rolledOrders(ctx context.Context, g groups, sc uptake.Scop
 // rolledBuyers reads the pairs of a buyer's orders that lie inside the
 // days [from, to): consecutive ones into Buyers, two apart into
 // RepeatBuyers, for CountsEach to turn into buyers once the orders are known.
-func (s *UptakeStore) rolledBuyers(ctx context.Context, g groups, sc uptake.Scope, from, to int64, cs []uptake.Counts) error {
+func (s *UptakeStore) rolledBuyers(ctx context.Context, g groups, from, to int64, cs []uptake.Counts) error {
 	// One sum per root and kind, each over one range of the primary key.
-	grain, from, to := grainOf(sc, from, to)
-	rows, err := s.db.read.QueryContext(ctx, `SELECT g.value, k.kind, (SELECT coalesce(sum(p.n), 0) FROM uptake_buyer_pairs p
-			WHERE p.region_id = g.key AND p.grain = ? AND p.kind = k.kind AND p.start_at >= ? AND p.start_at < ? AND p.end_at < ?)
-		FROM json_each(?) g CROSS JOIN (SELECT 1 AS kind UNION ALL SELECT 2) k`, grain, from, to, to, g.roots)
+	rows, err := s.db.read.QueryContext(ctx, `SELECT g.value, k.kind, (SELECT coalesce(sum(p.c1), 0) FROM uptake_counters p
+			WHERE p.region_id = g.key AND p.kind = 'p' || k.kind AND p.k1 = '' AND p.k2 >= ? AND p.k2 < ? AND p.k3 < ?)
+		FROM json_each(?) g CROSS JOIN (SELECT 1 AS kind UNION ALL SELECT 2) k`, from, to, to, g.roots)
 	if err != nil {
 		return err
 	}
@@ -324,9 +324,10 @@ func (s *UptakeStore) rolledBuyers(ctx context.Context, g groups, sc uptake.Scop
 // rolledHours reads each root's histogram of whole hours to ship.
 func (s *UptakeStore) rolledHours(ctx context.Context, g groups, sc uptake.Scope, from, to int64) (map[int][]uptake.HourCount, error) {
 	grain, from, to := grainOf(sc, from, to)
-	rows, err := s.db.read.QueryContext(ctx, `SELECT g.value, h.hours, sum(h.n)
-		FROM json_each(?) g CROSS JOIN uptake_ship_hours h ON h.region_id = g.key AND h.grain = ? AND h.period >= ? AND h.period < ?
-		GROUP BY g.value, h.hours HAVING sum(h.n) != 0 ORDER BY g.value, h.hours`, g.roots, grain, from, to)
+	rows, err := s.db.read.QueryContext(ctx, `SELECT g.value, h.k3, sum(h.c1)
+		FROM json_each(?) g CROSS JOIN uptake_counters h ON h.region_id = g.key AND h.kind = 'h' || ? AND h.k1 = ''
+			AND h.k2 >= ? AND h.k2 < ?
+		GROUP BY g.value, h.k3 HAVING sum(h.c1) != 0 ORDER BY g.value, h.k3`, g.roots, grain, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -534,13 +535,13 @@ func (s *UptakeStore) active(ctx context.Context, g groups, scopes []uptake.Scop
 	rows, err := s.db.read.QueryContext(ctx, `WITH RECURSIVE
 		edges(i, seller_id) AS (`+head+` UNION `+tail+`),
 		seller(i, r, id) AS (
-			SELECT g.value, g.key, (SELECT min(d.seller_id) FROM uptake_seller_days d WHERE d.region_id = g.key) FROM json_each(?) g
+			SELECT g.value, g.key, (SELECT min(d.k1) FROM uptake_counters d WHERE d.region_id = g.key AND d.kind = 's') FROM json_each(?) g
 			UNION ALL
-			SELECT i, r, (SELECT min(d.seller_id) FROM uptake_seller_days d WHERE d.region_id = seller.r AND d.seller_id > seller.id)
+			SELECT i, r, (SELECT min(d.k1) FROM uptake_counters d WHERE d.region_id = seller.r AND d.kind = 's' AND d.k1 > seller.id)
 			FROM seller WHERE id IS NOT NULL)
 		SELECT i, count(*) FROM seller WHERE id IS NOT NULL AND (
-			EXISTS (SELECT 1 FROM uptake_seller_days d WHERE d.region_id = seller.r AND d.seller_id = seller.id
-				AND d.day >= ? AND d.day < ? AND d.n > 0)
+			EXISTS (SELECT 1 FROM uptake_counters d WHERE d.region_id = seller.r AND d.kind = 's' AND d.k1 = seller.id
+				AND d.k2 >= ? AND d.k2 < ? AND d.c1 > 0)
 			OR (i, id) IN (SELECT i, seller_id FROM edges))
 		GROUP BY i`, args...)
 	if err != nil {
@@ -651,12 +652,12 @@ func (s *UptakeStore) Daily(ctx context.Context, sc uptake.Scope, m uptake.Metri
 	from, to, whole := uptake.WholeDays(sc.From, sc.To)
 	switch {
 	case (m == uptake.MetricOrders || m == uptake.MetricGMV) && rolled && whole:
-		value := "sum(counted)"
+		value := "sum(c1)"
 		if m == uptake.MetricGMV {
-			value = "sum(value_vnd)"
+			value = "sum(c2)"
 		}
-		return s.rolledDaily(ctx, `SELECT period, `+value+` FROM uptake_days WHERE region_id = ? AND grain = 'd' AND period >= ? AND period < ?
-			GROUP BY period HAVING sum(counted) > 0 ORDER BY period`, root, from, to)
+		return s.rolledDaily(ctx, `SELECT k2, `+value+` FROM uptake_counters WHERE region_id = ? AND kind = 'od' AND k1 = ''
+			AND k2 >= ? AND k2 < ? GROUP BY k2 HAVING sum(c1) > 0 ORDER BY k2`, root, from, to)
 	}
 	switch m {
 	case uptake.MetricOrders, uptake.MetricGMV:

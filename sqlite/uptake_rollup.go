@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 
 	"github.com/ocopmarket/market/orders"
@@ -46,12 +47,8 @@ func orderFacts(o orders.Order) uptake.OrderFacts {
 func countOrder(ctx context.Context, tx *sql.Tx, before, after uptake.OrderFacts) error {
 	var chain []uptake.ChainOrder
 	if uptake.ChainChanges(before, after) {
-		key := after.BuyerKey
-		if key == "" {
-			key = before.BuyerKey
-		}
 		var err error
-		if chain, err = buyerChain(ctx, tx, key); err != nil {
+		if chain, err = buyerNeighbours(ctx, tx, before, after); err != nil {
 			return fmt.Errorf("sqlite: uptake rollups: %w", err)
 		}
 	}
@@ -61,78 +58,146 @@ func countOrder(ctx context.Context, tx *sql.Tx, before, after uptake.OrderFacts
 	return nil
 }
 
-// buyerChain reads a buyer's counted orders.
-func buyerChain(ctx context.Context, tx *sql.Tx, buyerKey string) ([]uptake.ChainOrder, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, seller_region_id, placed_at FROM orders INDEXED BY orders_uptake_buyer
-		WHERE buyer_key = ? AND placed_at > 0 AND status NOT IN ('cancelled', 'refunded')`, buyerKey)
+// buyerNeighbours reads, around the order as it was and as it is, the
+// buyer's other counted orders nearest to it, going back in time and
+// forward, until each region the order counts in has two of them on each
+// side (all that the pairs of uptake.Change look at), or none are left.
+// One query reads a few on each side; a region still short (a buyer with
+// many orders elsewhere) reads on.
+func buyerNeighbours(ctx context.Context, tx *sql.Tx, sides ...uptake.OrderFacts) ([]uptake.ChainOrder, error) {
+	const few = 8
+	var out []uptake.ChainOrder
+	seen := map[string]bool{}
+	for _, f := range sides {
+		if !f.Counted() {
+			continue
+		}
+		levels := uptake.RegionLevels(f.SellerRegionID)
+		at := millis(f.PlacedAt)
+		rows, err := tx.QueryContext(ctx, `SELECT 0, * FROM (`+neighbours(`<`, `DESC`)+` LIMIT ?)
+			UNION ALL SELECT 1, * FROM (`+neighbours(`>`, `ASC`)+` LIMIT ?)`,
+			f.BuyerKey, at, f.ID, few, f.BuyerKey, at, f.ID, few)
+		if err != nil {
+			return nil, err
+		}
+		var got [2][]uptake.ChainOrder
+		for rows.Next() {
+			var side int
+			var o uptake.ChainOrder
+			var ms int64
+			if err := rows.Scan(&side, &o.ID, &o.SellerRegionID, &ms); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			o.PlacedAt = fromMillis(ms)
+			got[side&1] = append(got[side&1], o)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for side, os := range got {
+			if len(os) == few && !enough(levels, os) {
+				op, order := `<`, `DESC`
+				if side == 1 {
+					op, order = `>`, `ASC`
+				}
+				if os, err = moreNeighbours(ctx, tx, neighbours(op, order), f, levels); err != nil {
+					return nil, err
+				}
+			}
+			for _, o := range os {
+				if !seen[o.ID] {
+					seen[o.ID] = true
+					out = append(out, o)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// neighbours is the query of a buyer's counted orders before (<, DESC) or
+// after (>, ASC) a time and id, nearest first.
+func neighbours(op, order string) string {
+	return `SELECT id, seller_region_id, placed_at FROM orders INDEXED BY orders_uptake_buyer
+		WHERE buyer_key = ? AND placed_at > 0 AND status NOT IN ('cancelled', 'refunded') AND (placed_at, id) ` + op + ` (?, ?)
+		ORDER BY placed_at ` + order + `, id ` + order
+}
+
+// enough reports whether orders hold two of every level's orders.
+func enough(levels []string, orders []uptake.ChainOrder) bool {
+	for _, r := range levels {
+		n := 0
+		for _, o := range orders {
+			if uptake.InRegion(o.SellerRegionID, r) {
+				n++
+			}
+		}
+		if n < 2 {
+			return false
+		}
+	}
+	return true
+}
+
+// moreNeighbours reads a buyer's orders on one side until every level has
+// two, or none are left.
+func moreNeighbours(ctx context.Context, tx *sql.Tx, query string, f uptake.OrderFacts, levels []string) ([]uptake.ChainOrder, error) {
+	rows, err := tx.QueryContext(ctx, query, f.BuyerKey, millis(f.PlacedAt), f.ID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	need := make([]int, len(levels))
+	for i := range need {
+		need[i] = 2
+	}
+	left := 2 * len(levels)
 	var out []uptake.ChainOrder
-	for rows.Next() {
+	for left > 0 && rows.Next() {
 		var o uptake.ChainOrder
-		var at int64
-		if err := rows.Scan(&o.ID, &o.SellerRegionID, &at); err != nil {
+		var ms int64
+		if err := rows.Scan(&o.ID, &o.SellerRegionID, &ms); err != nil {
 			return nil, err
 		}
-		o.PlacedAt = fromMillis(at)
+		o.PlacedAt = fromMillis(ms)
 		out = append(out, o)
+		for i, r := range levels {
+			if need[i] > 0 && uptake.InRegion(o.SellerRegionID, r) {
+				need[i]--
+				left--
+			}
+		}
 	}
 	return out, rows.Err()
 }
 
-// applyUptake adds a delta to the rollups, one statement per table.
+// applyUptake adds a delta to the rollups in one statement (see migration
+// 0051 for the columns).
 func applyUptake(ctx context.Context, tx *sql.Tx, d uptake.Delta) error {
-	if len(d.Days) > 0 {
-		args := make([]any, 0, 9*len(d.Days))
-		for _, r := range d.Days {
-			args = append(args, r.Region, r.Grain, r.Period, r.Method, r.Counted, int64(r.Value), r.Cancelled, r.Outside, r.Shipped)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_days (region_id, grain, period, method, counted, value_vnd, cancelled, outside, shipped)
-			VALUES `+rowsOf(9, len(d.Days))+` ON CONFLICT DO UPDATE SET counted = counted + excluded.counted,
-			value_vnd = value_vnd + excluded.value_vnd, cancelled = cancelled + excluded.cancelled,
-			outside = outside + excluded.outside, shipped = shipped + excluded.shipped`, args...); err != nil {
-			return err
-		}
+	if d.Empty() {
+		return nil
 	}
-	if len(d.Hours) > 0 {
-		args := make([]any, 0, 5*len(d.Hours))
-		for _, r := range d.Hours {
-			args = append(args, r.Region, r.Grain, r.Period, r.Hours, r.N)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_ship_hours (region_id, grain, period, hours, n) VALUES `+rowsOf(5, len(d.Hours))+`
-			ON CONFLICT DO UPDATE SET n = n + excluded.n`, args...); err != nil {
-			return err
-		}
+	args := make([]any, 0, 10*(len(d.Days)+len(d.Hours)+len(d.SellerDays)+len(d.Pairs)))
+	for _, r := range d.Days {
+		args = append(args, r.Region, "o"+r.Grain, "", r.Period, r.Method, r.Counted, int64(r.Value), r.Cancelled, r.Outside, r.Shipped)
 	}
-	if len(d.SellerDays) > 0 {
-		args := make([]any, 0, 4*len(d.SellerDays))
-		for _, r := range d.SellerDays {
-			args = append(args, r.Region, r.SellerID, r.Day, r.N)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_seller_days (region_id, seller_id, day, n) VALUES `+rowsOf(4, len(d.SellerDays))+`
-			ON CONFLICT DO UPDATE SET n = n + excluded.n`, args...); err != nil {
-			return err
-		}
+	for _, r := range d.Hours {
+		args = append(args, r.Region, "h"+r.Grain, "", r.Period, r.Hours, r.N, 0, 0, 0, 0)
 	}
-	if len(d.Pairs) > 0 {
-		args := make([]any, 0, 6*len(d.Pairs))
-		for _, r := range d.Pairs {
-			args = append(args, r.Region, r.Grain, r.Kind, r.Start, r.End, r.N)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO uptake_buyer_pairs (region_id, grain, kind, start_at, end_at, n) VALUES `+rowsOf(6, len(d.Pairs))+`
-			ON CONFLICT DO UPDATE SET n = n + excluded.n`, args...); err != nil {
-			return err
-		}
+	for _, r := range d.SellerDays {
+		args = append(args, r.Region, "s", r.SellerID, r.Day, 0, r.N, 0, 0, 0, 0)
 	}
-	return nil
-}
-
-// rowsOf is "(?, ?), (?, ?)" for n rows of width placeholders.
-func rowsOf(width, n int) string {
-	row := "(" + placeholders(width) + ")"
-	return strings.Repeat(row+", ", n-1) + row
+	for _, r := range d.Pairs {
+		args = append(args, r.Region, "p"+strconv.Itoa(r.Kind), "", r.Start, r.End, r.N, 0, 0, 0, 0)
+	}
+	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	_, err := tx.ExecContext(ctx, `INSERT INTO uptake_counters (region_id, kind, k1, k2, k3, c1, c2, c3, c4, c5)
+		VALUES `+strings.Repeat(row+", ", len(args)/10-1)+row+`
+		ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1, c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,
+			c4 = c4 + excluded.c4, c5 = c5 + excluded.c5`, args...)
+	return err
 }
 
 // Execer runs statements: a *sql.DB or a *sql.Tx.
@@ -149,8 +214,7 @@ func RebuildUptake(ctx context.Context, db Execer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `DELETE FROM uptake_days; DELETE FROM uptake_ship_hours;
-		DELETE FROM uptake_seller_days; DELETE FROM uptake_buyer_pairs;`+string(backfill)); err != nil {
+	if _, err := db.ExecContext(ctx, `DELETE FROM uptake_counters;`+string(backfill)); err != nil {
 		return fmt.Errorf("sqlite: rebuild uptake rollups: %w", err)
 	}
 	return nil

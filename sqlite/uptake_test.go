@@ -66,19 +66,16 @@ func rollupRows(t *testing.T, db *sql.DB) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{
-		`SELECT 'days', region_id, grain || period, method, counted, value_vnd, cancelled, outside, shipped FROM uptake_days
-			WHERE counted != 0 OR value_vnd != 0 OR cancelled != 0 OR outside != 0 OR shipped != 0 ORDER BY 2, grain, period, 4`,
-		`SELECT 'hours', region_id, grain, period, hours, n, '', '', '' FROM uptake_ship_hours WHERE n != 0 ORDER BY 2, 3, 4, 5`,
-		`SELECT 'sellers', region_id, seller_id, day, n, '', '', '', '' FROM uptake_seller_days WHERE n != 0 ORDER BY 2, 3, 4`,
-		`SELECT 'pairs', region_id, grain, kind, start_at, end_at, n, '', '' FROM uptake_buyer_pairs WHERE n != 0 ORDER BY 2, 3, 4, 5, 6`,
+		`SELECT region_id, kind, k1, k2, k3, c1, c2, c3, c4, c5 FROM uptake_counters
+			WHERE c1 != 0 OR c2 != 0 OR c3 != 0 OR c4 != 0 OR c5 != 0 ORDER BY 1, 2, 3, 4, 5`,
 	} {
 		rows, err := db.Query(q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
-			var c [9]string
-			if err := rows.Scan(&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8]); err != nil {
+			var c [10]string
+			if err := rows.Scan(&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &c[9]); err != nil {
 				t.Fatal(err)
 			}
 			out = append(out, strings.Join(c[:], " "))

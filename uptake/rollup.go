@@ -33,8 +33,8 @@ import (
 // and "inside" means: the earlier order's day ≥ the first day and the later
 // order's day < the day after the last. The stores keep these pairs
 // counted per (region, kind, earlier day, later day), kind 1 for
-// consecutive and kind 2 for two apart, and again per (region, kind,
-// earlier month, later month) for periods of whole months.
+// consecutive and kind 2 for two apart. (Per day only: a month grain would
+// make a year's read cheaper but every checkout dearer.)
 //
 // Median time to ship. Counted, shipped orders are counted per whole hour
 // from placed to shipped; the histogram finds which hour holds the middle
@@ -86,7 +86,7 @@ func WholeMonths(from, to time.Time) (int64, int64, bool) {
 	return f, t, MonthStart(f).Equal(from) && MonthStart(t).Equal(to)
 }
 
-// Grains of the order, histogram and pair rollups: rows per Vietnam day,
+// Grains of the order and histogram rollups: rows per Vietnam day,
 // and the same rows per Vietnam month so that periods of whole months (the
 // usual question: a month, a quarter, a year) read one row where days
 // would read thirty.
@@ -213,11 +213,9 @@ type SellerDayRow struct {
 }
 
 // PairRow is the change to the number of pairs of a buyer's orders in a
-// region: Kind 1 consecutive, 2 two apart; placed on days (or in months:
-// Grain) Start and End.
+// region: Kind 1 consecutive, 2 two apart; placed on days Start and End.
 type PairRow struct {
 	Region     string
-	Grain      string
 	Kind       int
 	Start, End int64
 	N          int64
@@ -249,9 +247,11 @@ func ChainChanges(before, after OrderFacts) bool {
 }
 
 // Change is the delta of an order's move from before to after (either may
-// be the zero OrderFacts). others are the buyer's other counted orders; it
-// is read only when ChainChanges says so, and may hold the order itself
-// (it is left out).
+// be the zero OrderFacts). others are the buyer's other counted orders, in
+// any order: all of them, or at least, for each region the order counts in,
+// the two nearest before and the two nearest after it (as it was and as it
+// is); they are read only when ChainChanges says so, and may hold the order
+// itself (it is left out).
 func Change(before, after OrderFacts, others []ChainOrder) Delta {
 	days := map[DayRow]DayRow{}
 	hours := map[HourRow]int64{}
@@ -343,20 +343,37 @@ func pairChange(before, after OrderFacts, others []ChainOrder) []PairRow {
 			}
 		}
 	}
+	// Only pairs within two places of the order change, so each side
+	// counts the pairs of the few orders around it (the same neighbours
+	// both times; pairs that do not involve the order cancel out).
 	counts := map[PairRow]int64{}
-	chainPairs := func(f OrderFacts, sign int64) {
-		all := rest
-		if f.Counted() {
-			all = append(slices.Clip(rest), ChainOrder{ID: id, SellerRegionID: f.SellerRegionID, PlacedAt: f.PlacedAt})
+	for r := range regions {
+		var chain []ChainOrder
+		for _, o := range rest {
+			if InRegion(o.SellerRegionID, r) {
+				chain = append(chain, o)
+			}
 		}
-		for r := range regions {
-			for k, n := range Pairs(r, all) {
-				counts[k] += sign * n
+		sortChain(chain)
+		for _, side := range []struct {
+			f    OrderFacts
+			sign int64
+		}{{before, -1}, {after, 1}} {
+			if !side.f.Counted() || !InRegion(side.f.SellerRegionID, r) {
+				continue
+			}
+			me := ChainOrder{ID: id, SellerRegionID: side.f.SellerRegionID, PlacedAt: side.f.PlacedAt}
+			i, _ := slices.BinarySearchFunc(chain, me, compareChain)
+			near := chain[max(0, i-2):min(len(chain), i+2)]
+			with := slices.Insert(slices.Clone(near), min(i, 2), me)
+			for k, n := range Pairs(r, with) {
+				counts[k] += side.sign * n
+			}
+			for k, n := range Pairs(r, near) {
+				counts[k] -= side.sign * n
 			}
 		}
 	}
-	chainPairs(before, -1)
-	chainPairs(after, 1)
 	var out []PairRow
 	for k, n := range counts {
 		if n != 0 {
@@ -365,8 +382,7 @@ func pairChange(before, after OrderFacts, others []ChainOrder) []PairRow {
 		}
 	}
 	slices.SortFunc(out, func(a, b PairRow) int {
-		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Kind, b.Kind),
-			cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
+		return cmp.Or(cmp.Compare(a.Region, b.Region), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
 	})
 	return out
 }
@@ -380,19 +396,27 @@ func Pairs(r string, orders []ChainOrder) map[PairRow]int64 {
 			chain = append(chain, o)
 		}
 	}
-	slices.SortFunc(chain, func(a, b ChainOrder) int {
-		return cmp.Or(a.PlacedAt.Compare(b.PlacedAt), cmp.Compare(a.ID, b.ID))
-	})
+	sortChain(chain)
 	out := map[PairRow]int64{}
 	for i := range chain {
-		end, endMonth := VietnamDay(chain[i].PlacedAt), VietnamMonth(chain[i].PlacedAt)
+		end := VietnamDay(chain[i].PlacedAt)
 		for kind := 1; kind <= 2 && i-kind >= 0; kind++ {
-			at := chain[i-kind].PlacedAt
-			out[PairRow{Region: r, Grain: GrainDay, Kind: kind, Start: VietnamDay(at), End: end}]++
-			out[PairRow{Region: r, Grain: GrainMonth, Kind: kind, Start: VietnamMonth(at), End: endMonth}]++
+			out[PairRow{Region: r, Kind: kind, Start: VietnamDay(chain[i-kind].PlacedAt), End: end}]++
 		}
 	}
 	return out
+}
+
+// compareChain orders a buyer's orders: by time placed, then by id.
+func compareChain(a, b ChainOrder) int {
+	return cmp.Or(a.PlacedAt.Compare(b.PlacedAt), cmp.Compare(a.ID, b.ID))
+}
+
+// sortChain puts orders in chain order, cheaply when they already are.
+func sortChain(chain []ChainOrder) {
+	if !slices.IsSortedFunc(chain, compareChain) {
+		slices.SortFunc(chain, compareChain)
+	}
 }
 
 // Buyers turns the counted orders of a period and the pairs inside it into

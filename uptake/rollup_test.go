@@ -68,7 +68,7 @@ func TestChange(t *testing.T) {
 	placed := vn(2026, time.January, 31, 23, 59)
 	day, month := uptake.VietnamDay(placed), uptake.VietnamMonth(placed)
 	earlier := vn(2026, time.January, 5, 9, 0)
-	eday, emonth := uptake.VietnamDay(earlier), uptake.VietnamMonth(earlier)
+	eday := uptake.VietnamDay(earlier)
 	o := uptake.OrderFacts{ID: "o2", SellerID: "s1", SellerRegionID: "can-tho.thanh-xuan", ShippingRegionID: "can-tho.ninh-kieu",
 		BuyerKey: "a:b1", Method: "cod", Status: "placed", Total: 50_000, PlacedAt: placed}
 	// The buyer's first order, from the same commune.
@@ -78,9 +78,7 @@ func TestChange(t *testing.T) {
 		got := uptake.Change(uptake.OrderFacts{}, o, others)
 		var pairs []uptake.PairRow
 		for _, r := range []string{"", "can-tho", "can-tho.thanh-xuan"} {
-			pairs = append(pairs,
-				uptake.PairRow{Region: r, Grain: "d", Kind: 1, Start: eday, End: day, N: 1},
-				uptake.PairRow{Region: r, Grain: "m", Kind: 1, Start: emonth, End: month, N: 1})
+			pairs = append(pairs, uptake.PairRow{Region: r, Kind: 1, Start: eday, End: day, N: 1})
 		}
 		want := uptake.Delta{
 			// Shipped to Ninh Kiều: outside the commune, inside the province.
@@ -130,7 +128,7 @@ func TestChange(t *testing.T) {
 			Counted: -1, Value: -50_000, Cancelled: 1, Outside: -1}) {
 			t.Fatalf("days %+v", got.Days)
 		}
-		if len(got.Pairs) != 6 || got.Pairs[0].N != -1 || len(got.SellerDays) != 3 || got.SellerDays[0].N != -1 {
+		if len(got.Pairs) != 3 || got.Pairs[0].N != -1 || len(got.SellerDays) != 3 || got.SellerDays[0].N != -1 {
 			t.Fatalf("pairs %+v, sellers %+v", got.Pairs, got.SellerDays)
 		}
 		if !uptake.Change(cancelled, func() uptake.OrderFacts { r := cancelled; r.Status = "refunded"; return r }(), nil).Empty() {
@@ -146,7 +144,7 @@ func TestBuyersFromPairs(t *testing.T) {
 	chain := []uptake.ChainOrder{{ID: "a", PlacedAt: at(1)}, {ID: "b", PlacedAt: at(2)}, {ID: "c", PlacedAt: at(2)}, {ID: "d", PlacedAt: at(5)}}
 	var p1, p2 int64
 	for k, n := range uptake.Pairs("", chain) {
-		if k.Grain == "d" && k.Start >= 20002 && k.End < 20005 {
+		if k.Start >= 20002 && k.End < 20005 {
 			if k.Kind == 1 {
 				p1 += n
 			} else {
