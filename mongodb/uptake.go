@@ -373,6 +373,19 @@ func (s *UptakeStore) Counts(ctx context.Context, sc uptake.Scope) (uptake.Count
 	return c, nil
 }
 
+// CountsEach computes the figures of each scope, one after the other.
+func (s *UptakeStore) CountsEach(ctx context.Context, scopes []uptake.Scope) ([]uptake.Counts, error) {
+	out := make([]uptake.Counts, len(scopes))
+	for i, sc := range scopes {
+		c, err := s.Counts(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
 // Daily returns the metric per Vietnam day of the period, in day order.
 func (s *UptakeStore) Daily(ctx context.Context, sc uptake.Scope, m uptake.Metric) (uptake.Daily, error) {
 	coll, daily, before, err := dailyPipeline(sc, m)

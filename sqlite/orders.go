@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/uptake"
 )
 
 // OrderStore keeps checkouts and orders, and reserves stock in the
@@ -168,6 +169,9 @@ func insertCheckout(ctx context.Context, tx *sql.Tx, c orders.Checkout) error {
 			return orders.ErrCodeTaken
 		}
 		if err != nil {
+			return err
+		}
+		if err := countOrder(ctx, tx, uptake.OrderFacts{}, orderFacts(o)); err != nil {
 			return err
 		}
 		for i, l := range o.Lines {
@@ -460,6 +464,10 @@ var errMoved = market.Errorf(market.Conflict, "Đơn hàng vừa được cập 
 func (s *OrderStore) Transition(ctx context.Context, orderID string, from orders.Status, ch orders.Change) (orders.Order, error) {
 	var o orders.Order
 	err := s.db.tx(ctx, func(tx *sql.Tx) error {
+		before, err := uptakeFacts(ctx, tx, orderID)
+		if err != nil {
+			return err
+		}
 		at := millis(ch.At)
 		set := `status = ?, ` + timeColumn(ch.To) + ` = ?, updated_at = ?,
 			tracking_number = CASE WHEN ? != '' THEN ? ELSE tracking_number END,
@@ -492,8 +500,10 @@ func (s *OrderStore) Transition(ctx context.Context, orderID string, from orders
 		if err := appendHistory(ctx, tx, orderID, orders.Transition{From: from, To: ch.To, By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 			return err
 		}
-		o, err = loadOrder(ctx, tx, `id = ?`, orderID)
-		return err
+		if o, err = loadOrder(ctx, tx, `id = ?`, orderID); err != nil {
+			return err
+		}
+		return countOrder(ctx, tx, before, orderFacts(o))
 	})
 	return o, err
 }
@@ -545,6 +555,11 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 						By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 						return err
 					}
+					after := orderFacts(o)
+					after.Status, after.PlacedAt = string(orders.Placed), fromMillis(at)
+					if err := countOrder(ctx, tx, orderFacts(o), after); err != nil {
+						return err
+					}
 					continue
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE orders SET payment_status = 'paid', paid_at = ?, updated_at = ? WHERE id = ?`, at, at, o.ID); err != nil {
@@ -564,6 +579,11 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 				if n, _ := res.RowsAffected(); n == 1 {
 					if err := appendHistory(ctx, tx, o.ID, orders.Transition{From: orders.Cancelled, To: orders.Refunded,
 						By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
+						return err
+					}
+					after := orderFacts(o)
+					after.Status = string(orders.Refunded)
+					if err := countOrder(ctx, tx, orderFacts(o), after); err != nil {
 						return err
 					}
 				}

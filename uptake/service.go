@@ -278,16 +278,20 @@ func (s *Service) Regions(ctx context.Context, a market.Actor, parentID string, 
 		return nil, err
 	}
 	children := s.tree.Children(parentID)
-	rows := make([]Row, 0, len(children))
-	for _, c := range children {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		sum, err := s.summary(ctx, c.ID, p)
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, sum)
+	if len(children) == 0 {
+		return []Row{}, nil
+	}
+	scopes := make([]Scope, len(children))
+	for i, c := range children {
+		scopes[i] = s.scope(c.ID, p)
+	}
+	counts, err := s.store.CountsEach(ctx, scopes)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]Row, len(children))
+	for i, c := range children {
+		rows[i] = summarize(c.ID, s.regionName(c.ID), p, counts[i])
 	}
 	return rows, nil
 }

@@ -121,6 +121,9 @@ type RegistryEntry struct {
 type Store interface {
 	// Counts returns every figure of the summary for the scope.
 	Counts(ctx context.Context, s Scope) (Counts, error)
+	// CountsEach returns the figures of several disjoint scopes sharing one
+	// period (the rows of a region table), in their order, at once.
+	CountsEach(ctx context.Context, s []Scope) ([]Counts, error)
 	// Daily returns the metric per Vietnam day of the scope's period.
 	Daily(ctx context.Context, s Scope, m Metric) (Daily, error)
 	// ReplaceRegistry replaces the region's registry with entries.

@@ -11,6 +11,7 @@ import (
 
 	_ "modernc.org/sqlite" // the driver
 
+	"github.com/ocopmarket/market/sqlite"
 	"github.com/ocopmarket/market/uptake/uptaketest"
 )
 
@@ -33,7 +34,7 @@ func ms(t time.Time) int64 {
 }
 
 // SeedUptake inserts the dataset (and the accounts and checkouts its
-// records refer to) in one transaction.
+// records refer to) in one transaction, and rebuilds the figures' rollups.
 func SeedUptake(ctx context.Context, path string, d uptaketest.Dataset) error {
 	db, err := Open(path)
 	if err != nil {
@@ -83,6 +84,10 @@ func SeedUptake(ctx context.Context, path string, d uptaketest.Dataset) error {
 			ms(o.CreatedAt), ms(o.CreatedAt), ms(o.PlacedAt), ms(o.PaidAt), ms(o.ShippedAt), ms(o.CancelledAt))
 	}
 	if err != nil {
+		return err
+	}
+	// The orders went in behind the orders store's back: count them.
+	if err := sqlite.RebuildUptake(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -1,0 +1,226 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/uptake"
+)
+
+// The officials' figures are read from rollups (migrations 0051, 0052)
+// that every order write keeps up to date in its own transaction:
+// countOrder is called with what the figures saw of the order before the
+// write and what they see after it.
+
+// factsColumns are the columns of an order that the figures read.
+const factsColumns = `id, seller_id, seller_region_id, shipping_region_id, buyer_key, payment_method, status, total_vnd, placed_at, shipped_at`
+
+// uptakeFacts reads what the figures see of an order; the zero value when
+// there is none.
+func uptakeFacts(ctx context.Context, q querier, orderID string) (uptake.OrderFacts, error) {
+	var f uptake.OrderFacts
+	var placed, shipped int64
+	err := q.QueryRowContext(ctx, `SELECT `+factsColumns+` FROM orders WHERE id = ?`, orderID).Scan(&f.ID, &f.SellerID,
+		&f.SellerRegionID, &f.ShippingRegionID, &f.BuyerKey, &f.Method, &f.Status, &f.Total, &placed, &shipped)
+	if errors.Is(err, sql.ErrNoRows) {
+		return uptake.OrderFacts{}, nil
+	}
+	f.PlacedAt, f.ShippedAt = fromMillis(placed), fromMillis(shipped)
+	return f, err
+}
+
+// orderFacts is what the figures see of an order about to be inserted.
+func orderFacts(o orders.Order) uptake.OrderFacts {
+	return uptake.OrderFacts{ID: o.ID, SellerID: o.SellerID, SellerRegionID: o.SellerRegionID,
+		ShippingRegionID: o.Shipping.RegionID, BuyerKey: o.BuyerKey, Method: string(o.Method), Status: string(o.Status),
+		Total: o.Total, PlacedAt: o.PlacedAt, ShippedAt: o.ShippedAt}
+}
+
+// countOrder brings the rollups from an order as it was (before) to as it
+// is (after), inside the write's transaction.
+func countOrder(ctx context.Context, tx *sql.Tx, before, after uptake.OrderFacts) error {
+	var chain []uptake.ChainOrder
+	if uptake.ChainChanges(before, after) {
+		var err error
+		if chain, err = buyerNeighbours(ctx, tx, before, after); err != nil {
+			return fmt.Errorf("sqlite: uptake rollups: %w", err)
+		}
+	}
+	if err := applyUptake(ctx, tx, uptake.Change(before, after, chain)); err != nil {
+		return fmt.Errorf("sqlite: uptake rollups: %w", err)
+	}
+	return nil
+}
+
+// buyerNeighbours reads, around the order as it was and as it is, the
+// buyer's other counted orders nearest to it, going back in time and
+// forward, until each region the order counts in has two of them on each
+// side (all that the pairs of uptake.Change look at), or none are left.
+// One query reads a few on each side; a region still short (a buyer with
+// many orders elsewhere) reads on.
+func buyerNeighbours(ctx context.Context, tx *sql.Tx, sides ...uptake.OrderFacts) ([]uptake.ChainOrder, error) {
+	const few = 8
+	var out []uptake.ChainOrder
+	seen := map[string]bool{}
+	for _, f := range sides {
+		if !f.Counted() {
+			continue
+		}
+		levels := uptake.RegionLevels(f.SellerRegionID)
+		at := millis(f.PlacedAt)
+		rows, err := tx.QueryContext(ctx, `SELECT 0, * FROM (`+neighbours(`<`, `DESC`)+` LIMIT ?)
+			UNION ALL SELECT 1, * FROM (`+neighbours(`>`, `ASC`)+` LIMIT ?)`,
+			f.BuyerKey, at, f.ID, few, f.BuyerKey, at, f.ID, few)
+		if err != nil {
+			return nil, err
+		}
+		var got [2][]uptake.ChainOrder
+		for rows.Next() {
+			var side int
+			var o uptake.ChainOrder
+			var ms int64
+			if err := rows.Scan(&side, &o.ID, &o.SellerRegionID, &ms); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			o.PlacedAt = fromMillis(ms)
+			got[side&1] = append(got[side&1], o)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for side, os := range got {
+			if len(os) == few && !enough(levels, os) {
+				op, order := `<`, `DESC`
+				if side == 1 {
+					op, order = `>`, `ASC`
+				}
+				if os, err = moreNeighbours(ctx, tx, neighbours(op, order), f, levels); err != nil {
+					return nil, err
+				}
+			}
+			for _, o := range os {
+				if !seen[o.ID] {
+					seen[o.ID] = true
+					out = append(out, o)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// neighbours is the query of a buyer's counted orders before (<, DESC) or
+// after (>, ASC) a time and id, nearest first.
+func neighbours(op, order string) string {
+	return `SELECT id, seller_region_id, placed_at FROM orders INDEXED BY orders_uptake_buyer
+		WHERE buyer_key = ? AND placed_at > 0 AND status NOT IN ('cancelled', 'refunded') AND (placed_at, id) ` + op + ` (?, ?)
+		ORDER BY placed_at ` + order + `, id ` + order
+}
+
+// enough reports whether orders hold two of every level's orders.
+func enough(levels []string, orders []uptake.ChainOrder) bool {
+	for _, r := range levels {
+		n := 0
+		for _, o := range orders {
+			if uptake.InRegion(o.SellerRegionID, r) {
+				n++
+			}
+		}
+		if n < 2 {
+			return false
+		}
+	}
+	return true
+}
+
+// moreNeighbours reads a buyer's orders on one side until every level has
+// two, or none are left.
+func moreNeighbours(ctx context.Context, tx *sql.Tx, query string, f uptake.OrderFacts, levels []string) ([]uptake.ChainOrder, error) {
+	rows, err := tx.QueryContext(ctx, query, f.BuyerKey, millis(f.PlacedAt), f.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	need := make([]int, len(levels))
+	for i := range need {
+		need[i] = 2
+	}
+	left := 2 * len(levels)
+	var out []uptake.ChainOrder
+	for left > 0 && rows.Next() {
+		var o uptake.ChainOrder
+		var ms int64
+		if err := rows.Scan(&o.ID, &o.SellerRegionID, &ms); err != nil {
+			return nil, err
+		}
+		o.PlacedAt = fromMillis(ms)
+		out = append(out, o)
+		for i, r := range levels {
+			if need[i] > 0 && uptake.InRegion(o.SellerRegionID, r) {
+				need[i]--
+				left--
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// applyUptake adds a delta to the rollups in one statement (see migration
+// 0051 for the columns).
+func applyUptake(ctx context.Context, tx *sql.Tx, d uptake.Delta) error {
+	if d.Empty() {
+		return nil
+	}
+	args := make([]any, 0, 10*(len(d.Days)+len(d.Hours)+len(d.SellerDays)+len(d.Pairs)))
+	for _, r := range d.Days {
+		args = append(args, r.Region, "o"+r.Grain, "", r.Period, r.Method, r.Counted, int64(r.Value), r.Cancelled, r.Outside, r.Shipped)
+	}
+	for _, r := range d.Hours {
+		args = append(args, r.Region, "h"+r.Grain, "", r.Period, r.Hours, r.N, 0, 0, 0, 0)
+	}
+	for _, r := range d.SellerDays {
+		args = append(args, r.Region, "s", r.SellerID, r.Day, 0, r.N, 0, 0, 0, 0)
+	}
+	for _, r := range d.Pairs {
+		args = append(args, r.Region, "p"+strconv.Itoa(r.Kind), "", r.Start, r.End, r.N, 0, 0, 0, 0)
+	}
+	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	_, err := tx.ExecContext(ctx, `INSERT INTO uptake_counters (region_id, kind, k1, k2, k3, c1, c2, c3, c4, c5)
+		VALUES `+strings.Repeat(row+", ", len(args)/10-1)+row+`
+		ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1, c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,
+			c4 = c4 + excluded.c4, c5 = c5 + excluded.c5`, args...)
+	return err
+}
+
+// Execer runs statements: a *sql.DB or a *sql.Tx.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// RebuildUptake empties the figures' rollups and fills them again from the
+// orders table, with the statements of migration 0052. Tools and tests that
+// write orders straight into the database call it afterwards, in the same
+// transaction (db is best a *sql.Tx).
+func RebuildUptake(ctx context.Context, db Execer) error {
+	backfill, err := fs.ReadFile(migrationFiles, "migrations/0052_uptake_backfill.sql")
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM uptake_counters;`+string(backfill)); err != nil {
+		return fmt.Errorf("sqlite: rebuild uptake rollups: %w", err)
+	}
+	return nil
+}
+
+// RebuildUptake recomputes the figures' rollups from the orders, in one transaction.
+func (db *DB) RebuildUptake(ctx context.Context) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return RebuildUptake(ctx, tx) })
+}
