@@ -119,7 +119,9 @@ func openHot(path string) (*hotConn, error) {
 		return nil, err
 	}
 	lib.Xsqlite3_busy_timeout(tls, c.db, 10000)
-	if err := c.exec("PRAGMA cache_size = -32000"); err != nil {
+	// Point lookups touch a few pages each; the read pool already keeps a
+	// large cache per connection, and the kernel keeps the file.
+	if err := c.exec("PRAGMA cache_size = -8000"); err != nil {
 		c.close()
 		return nil, err
 	}
