@@ -146,7 +146,7 @@ func (rep *report) printFootprint(w io.Writer) {
 	g := growth(s, rep.warmup)
 	if g.n >= 2 {
 		fmt.Fprintf(w, "after warm-up (samples from %s on, %d samples): RSS %s → %s (%+.1f %%), goroutines %d → %d\n",
-			rep.warmup, g.n, mb(g.first.rss), mb(g.last.rss), g.rssPct, g.first.goroutines, g.last.goroutines)
+			rep.warmup.Round(time.Second), g.n, mb(g.first.rss), mb(g.last.rss), g.rssPct, g.first.goroutines, g.last.goroutines)
 	}
 }
 
