@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Code classifies an error so that the edge (HTTP, CLI) can answer it the
@@ -176,4 +178,18 @@ var (
 // NotFoundf returns a not_found error for a kind of thing, e.g. NotFoundf("sản phẩm", "product").
 func NotFoundf(whatVI, whatEN string) *Error {
 	return Errorf(NotFound, "Không tìm thấy "+whatVI+".", "The "+whatEN+" was not found.")
+}
+
+// CheckText records a problem when s is not valid UTF-8, is empty although
+// required, or is longer than max characters.
+func (p *Problems) CheckText(field, s string, required bool, max int) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case !utf8.ValidString(s):
+		p.Add(field, "Văn bản không hợp lệ.", "The text is not valid UTF-8.")
+	case required && n == 0:
+		p.Add(field, "Vui lòng nhập thông tin này.", "This is required.")
+	case n > max:
+		p.Add(field, "Dài quá "+strconv.Itoa(max)+" ký tự.", "Longer than "+strconv.Itoa(max)+" characters.")
+	}
 }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/regions"
@@ -98,8 +98,8 @@ const (
 // validate checks the fields of a listing and returns the problems, with
 // those already in pr.
 func (s *Service) validate(p Product, now time.Time, pr market.Problems) error {
-	checkText(&pr, "name", p.Name, true, 150)
-	checkText(&pr, "description", p.Description, false, 5000)
+	pr.CheckText("name", p.Name, true, 150)
+	pr.CheckText("description", p.Description, false, 5000)
 	if _, err := CategoryByID(p.CategoryID); err != nil {
 		pr.Add("categoryId", "Không có danh mục này.", "No such category.")
 	}
@@ -131,7 +131,7 @@ func (s *Service) validate(p Product, now time.Time, pr market.Problems) error {
 		prevPrice = maxUnitVND + 1
 	}
 	for i, t := range p.Tiers {
-		f := "priceTiers[" + itoa(i) + "]"
+		f := "priceTiers[" + strconv.Itoa(i) + "]"
 		switch {
 		case t.MinQty <= prevQty || t.MinQty > maxStock:
 			pr.Add(f+".minQty", "Số lượng của mỗi mức giá phải lớn hơn mức trước (và lớn hơn số lượng tối thiểu).",
@@ -145,7 +145,7 @@ func (s *Service) validate(p Product, now time.Time, pr market.Problems) error {
 	if p.RegionID == "" || !s.regions.Has(p.RegionID) {
 		pr.Add("regionId", "Không có địa bàn này.", "No such region.")
 	}
-	checkText(&pr, "season", p.Season, false, 100)
+	pr.CheckText("season", p.Season, false, 100)
 	if !p.Status.Valid() {
 		pr.Add("status", "Trạng thái phải là draft, active, paused hoặc archived.", "The status must be draft, active, paused or archived.")
 	}
@@ -153,7 +153,7 @@ func (s *Service) validate(p Product, now time.Time, pr market.Problems) error {
 		if c.Stars < 3 || c.Stars > 5 {
 			pr.Add("ocop.stars", "Số sao OCOP từ 3 đến 5.", "OCOP stars are 3 to 5.")
 		}
-		checkText(&pr, "ocop.certificateNo", c.Number, true, 64)
+		pr.CheckText("ocop.certificateNo", c.Number, true, 64)
 		if c.IssuedBy != IssuedByProvince && c.IssuedBy != IssuedByNational {
 			pr.Add("ocop.issuedBy", "Cấp công nhận là province (tỉnh) hoặc national (trung ương).", "The issuing level is province or national.")
 		}
@@ -168,40 +168,6 @@ func (s *Service) validate(p Product, now time.Time, pr market.Problems) error {
 		}
 	}
 	return pr.Err()
-}
-
-func checkText(p *market.Problems, field, s string, required bool, max int) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		p.Add(field, "Văn bản không hợp lệ.", "The text is not valid UTF-8.")
-	case required && n == 0:
-		p.Add(field, "Vui lòng nhập thông tin này.", "This is required.")
-	case n > max:
-		p.Add(field, "Dài quá "+itoa(max)+" ký tự.", "Longer than "+itoa(max)+" characters.")
-	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
 
 func certificate(in *CertificateInput) Certificate {
@@ -475,7 +441,7 @@ func (s *Service) ReviewOCOP(ctx context.Context, actor market.Actor, id string,
 		pr.Add("decision", "Quyết định phải là verify hoặc reject.", "The decision must be verify or reject.")
 	}
 	note = market.CleanMultiline(note)
-	checkText(&pr, "note", note, d == Reject, 1000)
+	pr.CheckText("note", note, d == Reject, 1000)
 	if err := pr.Err(); err != nil {
 		return Product{}, err
 	}

@@ -33,8 +33,7 @@ func handleAccountCreate(svc *accounts.Service, ls *limits, addr func(*http.Requ
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		if err := ls.check(ls.signUpAddr, addr(r)); err != nil {
@@ -62,8 +61,7 @@ func handleSessionCreate(svc *accounts.Service, ls *limits, addr func(*http.Requ
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		phoneKey := in.Phone
@@ -100,9 +98,8 @@ func handleSessionDelete(svc *accounts.Service) http.Handler {
 
 func handleMe(svc *accounts.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		a, err := svc.Account(r.Context(), actor.AccountID)

@@ -151,14 +151,12 @@ func handleSellerCreate(svc *sellers.Service, tree *regions.Tree) http.Handler {
 		FreeShippingOverVND int64     `json:"freeShippingOverVnd"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		s, err := svc.Create(r.Context(), actor, sellers.Profile{Name: in.Name, Kind: sellers.Kind(in.Kind), Phone: in.Phone, Zalo: in.Zalo,
@@ -199,9 +197,8 @@ func handleSellerPatch(svc *sellers.Service, tree *regions.Tree) http.Handler {
 		FreeShippingOverVND *int64    `json:"freeShippingOverVnd"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		version, err := ifMatch(r)
@@ -210,8 +207,7 @@ func handleSellerPatch(svc *sellers.Service, tree *regions.Tree) http.Handler {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		p := sellers.Patch{Name: in.Name, Phone: in.Phone, Zalo: in.Zalo, RegionID: in.RegionID, Address: in.Address, Story: in.Story}
@@ -269,14 +265,12 @@ func handleSellerVerification(svc *sellers.Service, tree *regions.Tree) http.Han
 		Note     string `json:"note"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		s, err := svc.Review(r.Context(), actor, mux.Vars(r)["id"], sellers.Decision(in.Decision), in.Note)
@@ -294,14 +288,12 @@ func handleSellerHelperAdd(svc *sellers.Service, tree *regions.Tree) http.Handle
 		AccountID string `json:"accountId"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		s, err := svc.AddHelper(r.Context(), actor, mux.Vars(r)["id"], in.AccountID)
@@ -315,9 +307,8 @@ func handleSellerHelperAdd(svc *sellers.Service, tree *regions.Tree) http.Handle
 
 func handleSellerHelperRemove(svc *sellers.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		v := mux.Vars(r)
@@ -505,14 +496,12 @@ func handleProductCreate(svc *catalog.Service, v productView) http.Handler {
 		OCOP        *ocopInBody `json:"ocop"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		d := catalog.Draft{SellerID: in.SellerID, Name: in.Name, Description: in.Description, CategoryID: in.CategoryID, Unit: in.Unit,
@@ -567,9 +556,8 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 		OCOP        json.RawMessage `json:"ocop"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		version, err := ifMatch(r)
@@ -578,8 +566,7 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		p := catalog.Patch{Name: in.Name, Description: in.Description, CategoryID: in.CategoryID, Unit: in.Unit, Stock: in.Stock,
@@ -623,9 +610,8 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 
 func handleProductDelete(svc *catalog.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		version, err := ifMatch(r)
@@ -669,14 +655,12 @@ func handleProductOCOPVerification(svc *catalog.Service, v productView) http.Han
 		Note     string `json:"note"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		p, err := svc.ReviewOCOP(r.Context(), actor, mux.Vars(r)["id"], catalog.Decision(in.Decision), in.Note)
@@ -693,9 +677,8 @@ func handleProductOCOPVerification(svc *catalog.Service, v productView) http.Han
 
 func handleProductImageAdd(svc *catalog.Service, v productView) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		part, err := imagePart(r)
@@ -747,9 +730,8 @@ func imagePart(r *http.Request) (io.ReadCloser, error) {
 
 func handleProductImageDelete(svc *catalog.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		vars := mux.Vars(r)
@@ -766,14 +748,12 @@ func handleProductImageOrder(svc *catalog.Service, v productView) http.Handler {
 		ImageIDs []string `json:"imageIds"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		p, err := svc.ReorderImages(r.Context(), actor, mux.Vars(r)["id"], in.ImageIDs)

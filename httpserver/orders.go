@@ -172,8 +172,7 @@ func handleCheckout(s *Server) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		actor := actorFrom(r.Context())
@@ -330,8 +329,7 @@ func handleOrderTransition(s *Server) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
 		if !actorFrom(r.Context()).SignedIn() && strings.TrimSpace(in.Phone) == "" {
@@ -356,13 +354,11 @@ func handleOrderPayment(s *Server) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var in request
-		if err := decode(r, &in); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &in) {
 			return
 		}
-		actor := actorFrom(r.Context())
-		if !actor.SignedIn() {
-			writeError(w, r, market.ErrUnauthorized)
+		actor, ok := signedIn(w, r)
+		if !ok {
 			return
 		}
 		if in.Status != string(orders.Paid) {
@@ -461,8 +457,7 @@ func handleBankWebhook(s *Server) http.Handler {
 		}
 		var n notification
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
-		if err := decode(r, &n); err != nil {
-			writeError(w, r, err)
+		if !decoded(w, r, &n) {
 			return
 		}
 		if n.ID == "" || n.AmountVnd <= 0 {

@@ -206,3 +206,22 @@ func timePtr(t time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+// signedIn returns the signed-in actor, or answers 401 and reports false.
+func signedIn(w http.ResponseWriter, r *http.Request) (market.Actor, bool) {
+	actor := actorFrom(r.Context())
+	if !actor.SignedIn() {
+		writeError(w, r, market.ErrUnauthorized)
+		return actor, false
+	}
+	return actor, true
+}
+
+// decoded decodes the JSON body into v, or answers the problem and reports false.
+func decoded(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := decode(r, v); err != nil {
+		writeError(w, r, err)
+		return false
+	}
+	return true
+}

@@ -84,6 +84,15 @@ func (s *Server) webSession(next http.Handler) http.Handler {
 		ctx = context.WithValue(ctx, keyCSRF, token)
 
 		if !safeMethod(r.Method) {
+			// A form with files is parsed once, here, on the request every
+			// later copy shares, and its temporary files are removed when
+			// the request is done: net/http cleans up only the form of the
+			// request it made itself, not of the copies middleware makes.
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				if err := r.ParseMultipartForm(1 << 20); err == nil && r.MultipartForm != nil {
+					defer r.MultipartForm.RemoveAll()
+				}
+			}
 			if !s.csrfOK(r, token) {
 				s.webError(w, r.WithContext(ctx), errCSRF)
 				return

@@ -1,10 +1,12 @@
 package httpserver
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -607,5 +609,31 @@ func TestWebCookiesSecureOverHTTPS(t *testing.T) {
 		if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 			t.Errorf("cookie %s: Secure=%v HttpOnly=%v SameSite=%v, want all set over HTTPS", c.Name, c.Secure, c.HttpOnly, c.SameSite)
 		}
+	}
+}
+
+// Photos sent with a form are spooled to temporary files; none may be left
+// behind, whether the form is refused (no CSRF token) or not.
+func TestWebMultipartLeavesNoTemporaryFiles(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	h := newWebEnv(t).srv
+	for i := 0; i < 3; i++ {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("image", "big.jpg")
+		_, _ = fw.Write(bytes.Repeat([]byte{0xff}, 3<<20))
+		_ = mw.Close()
+		req := httptest.NewRequest("POST", "/signin", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden {
+			t.Fatalf("a form without a CSRF token answered %d", rec.Code)
+		}
+	}
+	left, _ := os.ReadDir(tmp)
+	if len(left) != 0 {
+		t.Fatalf("%d temporary files left behind", len(left))
 	}
 }

@@ -174,6 +174,9 @@ func qrPayload(c *Checkout) error {
 // Checkout returns a checkout to its buyer: the signed-in account that
 // made it, or a guest who gives its phone. Anyone else is told it does not exist.
 func (s *Service) GetCheckout(ctx context.Context, actor market.Actor, id, phone string) (Checkout, error) {
+	if !market.ValidID(id) {
+		return Checkout{}, errCheckoutNotFound
+	}
 	c, err := s.store.Checkout(ctx, id)
 	if err != nil {
 		return Checkout{}, err

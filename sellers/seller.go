@@ -7,9 +7,9 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/vietqr"
 )
 
 // Kind is what sort of business a seller is.
@@ -189,73 +189,19 @@ func clampLimit(n int) int {
 	return n
 }
 
-// checkLen adds a problem when s is empty (if required) or longer than max runes.
-func checkLen(p *market.Problems, field, s string, required bool, max int) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		p.Add(field, "Văn bản không hợp lệ.", "The text is not valid UTF-8.")
-	case required && n == 0:
-		p.Add(field, "Vui lòng nhập thông tin này.", "This is required.")
-	case n > max:
-		p.Add(field, "Dài quá "+itoa(max)+" ký tự.", "Longer than "+itoa(max)+" characters.")
-	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func alnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // validateBank checks a bank account; the zero Bank is fine (none).
 func validateBank(p *market.Problems, b Bank) Bank {
 	b = Bank{BIN: strings.TrimSpace(b.BIN), AccountNumber: strings.ReplaceAll(strings.TrimSpace(b.AccountNumber), " ", ""), Holder: market.CleanText(b.Holder)}
 	if b.IsZero() {
 		return b
 	}
-	if len(b.BIN) != 6 || !allDigits(b.BIN) {
+	if !vietqr.ValidBIN(b.BIN) {
 		p.Add("bank.bin", "Mã BIN ngân hàng gồm 6 chữ số (ví dụ 970436).", "The bank BIN has 6 digits (e.g. 970436).")
 	}
-	if len(b.AccountNumber) < 4 || len(b.AccountNumber) > 19 || !alnum(b.AccountNumber) {
+	if !vietqr.ValidAccount(b.AccountNumber) {
 		p.Add("bank.accountNumber", "Số tài khoản gồm 4–19 chữ số hoặc chữ cái.", "The account number has 4–19 digits or letters.")
 	}
-	checkLen(p, "bank.holder", b.Holder, true, 100)
+	p.CheckText("bank.holder", b.Holder, true, 100)
 	return b
 }
 

@@ -71,7 +71,7 @@ type Profile struct {
 
 func (s *Service) validate(p *market.Problems, in *Profile) market.Phone {
 	in.Name = market.CleanText(in.Name)
-	checkLen(p, "name", in.Name, true, 120)
+	p.CheckText("name", in.Name, true, 120)
 	if !in.Kind.Valid() {
 		p.Add("kind", "Loại hình phải là hộ gia đình, hợp tác xã hoặc doanh nghiệp.", "The kind must be household, cooperative or enterprise.")
 	}
@@ -90,9 +90,9 @@ func (s *Service) validate(p *market.Problems, in *Profile) market.Phone {
 		p.Add("regionId", "Không có địa bàn này.", "No such region.")
 	}
 	in.Address = market.CleanText(in.Address)
-	checkLen(p, "address", in.Address, true, 300)
+	p.CheckText("address", in.Address, true, 300)
 	in.Story = market.CleanMultiline(in.Story)
-	checkLen(p, "story", in.Story, false, 5000)
+	p.CheckText("story", in.Story, false, 5000)
 	in.Bank = validateBank(p, in.Bank)
 	validateMoney(p, "shippingFeeVnd", in.ShippingFee)
 	validateMoney(p, "freeShippingOverVnd", in.FreeShippingOver)
@@ -364,7 +364,7 @@ func (s *Service) Review(ctx context.Context, actor market.Actor, id string, d D
 		p.Add("decision", "Quyết định phải là verify, reject hoặc suspend.", "The decision must be verify, reject or suspend.")
 	}
 	note = market.CleanMultiline(note)
-	checkLen(&p, "note", note, d == Reject || d == Suspend, 1000)
+	p.CheckText("note", note, d == Reject || d == Suspend, 1000)
 	if err := p.Err(); err != nil {
 		return Seller{}, err
 	}

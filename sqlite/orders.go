@@ -78,7 +78,7 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, key, hash string, produ
 		return insertCheckout(ctx, tx, c)
 	})
 	if errors.Is(err, errReplay) {
-		c, err := s.loadCheckout(ctx, s.db.read, existing)
+		c, err := s.loadCheckout(ctx, s.db.read, byCheckoutID, existing)
 		return c, false, err
 	}
 	if err != nil {
@@ -196,14 +196,21 @@ const checkoutColumns = `id, idempotency_key, request_hash, buyer_account_id, bu
 	total_vnd, payment_method, payment_status, intent_id, client_secret, reference, bank_bin, bank_account_number, bank_holder,
 	qr_payload, payment_flag, hold_until, created_at`
 
-func (s *OrderStore) loadCheckout(ctx context.Context, q querier, where string, args ...any) (orders.Checkout, error) {
-	if !strings.Contains(where, " ") {
-		where, args = "id = ?", []any{where}
-	}
+// checkoutKey names the columns a checkout is found by; the query text is
+// built only from these constants, never from input.
+type checkoutKey string
+
+const (
+	byCheckoutID checkoutKey = "id"
+	byIntent     checkoutKey = "intent_id"
+	byReference  checkoutKey = "reference"
+)
+
+func (s *OrderStore) loadCheckout(ctx context.Context, q querier, key checkoutKey, value string) (orders.Checkout, error) {
 	var c orders.Checkout
 	var phone, method, status string
 	var hold, created int64
-	err := q.QueryRowContext(ctx, `SELECT `+checkoutColumns+` FROM checkouts WHERE `+where, args...).Scan(
+	err := q.QueryRowContext(ctx, `SELECT `+checkoutColumns+` FROM checkouts WHERE `+string(key)+` = ?`, value).Scan(
 		&c.ID, &c.IdempotencyKey, &c.RequestHash, &c.Buyer.AccountID, &c.Buyer.Name, &phone, &c.Buyer.Email, &c.BuyerKey,
 		&c.Total, &method, &status, &c.Payment.IntentID, &c.Payment.ClientSecret, &c.Payment.Reference,
 		&c.Payment.Account.BIN, &c.Payment.Account.Number, &c.Payment.Account.Holder, &c.Payment.QRPayload, &c.Payment.Flag, &hold, &created)
@@ -219,7 +226,7 @@ func (s *OrderStore) loadCheckout(ctx context.Context, q querier, where string, 
 
 // Checkout returns a checkout with its orders.
 func (s *OrderStore) Checkout(ctx context.Context, id string) (orders.Checkout, error) {
-	return s.loadCheckout(ctx, s.db.read, id)
+	return s.loadCheckout(ctx, s.db.read, byCheckoutID, id)
 }
 
 // CheckoutByIntent finds the checkout of a card payment.
@@ -227,7 +234,7 @@ func (s *OrderStore) CheckoutByIntent(ctx context.Context, intentID string) (ord
 	if intentID == "" {
 		return orders.Checkout{}, orders.ErrCheckoutNotFound()
 	}
-	return s.loadCheckout(ctx, s.db.read, "intent_id = ?", intentID)
+	return s.loadCheckout(ctx, s.db.read, byIntent, intentID)
 }
 
 // CheckoutByReference finds the checkout of a bank transfer.
@@ -235,7 +242,7 @@ func (s *OrderStore) CheckoutByReference(ctx context.Context, reference string) 
 	if reference == "" {
 		return orders.Checkout{}, orders.ErrCheckoutNotFound()
 	}
-	return s.loadCheckout(ctx, s.db.read, "reference = ?", reference)
+	return s.loadCheckout(ctx, s.db.read, byReference, reference)
 }
 
 // SetIntent records the card payment's intent.

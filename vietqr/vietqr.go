@@ -130,10 +130,10 @@ func writeField(b *strings.Builder, f Field) {
 
 func (t Transfer) validate() error {
 	var p market.Problems
-	if len(t.BIN) != 6 || !digits(t.BIN) {
+	if !ValidBIN(t.BIN) {
 		p.Add("bin", "Mã ngân hàng (BIN) phải gồm 6 chữ số.", "The bank BIN must be six digits.")
 	}
-	if n := len(t.Account); n < 4 || n > 19 || !alnum(t.Account) {
+	if !ValidAccount(t.Account) {
 		p.Add("accountNumber", "Số tài khoản phải gồm 4–19 chữ số hoặc chữ cái.", "The account number must be 4–19 digits or letters.")
 	}
 	if t.Amount < 0 || t.Amount > market.MaxVND {
@@ -142,16 +142,26 @@ func (t Transfer) validate() error {
 	return p.Err()
 }
 
-func digits(s string) bool {
+// ValidBIN reports whether s is a bank identification number of NAPAS:
+// six digits, e.g. 970436.
+func ValidBIN(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
-	return s != ""
+	return true
 }
 
-func alnum(s string) bool {
+// ValidAccount reports whether s can be a bank account number in a VietQR
+// payload: 4 to 19 ASCII digits or letters.
+func ValidAccount(s string) bool {
+	if len(s) < 4 || len(s) > 19 {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
