@@ -80,6 +80,22 @@ func (h *hotReads) get(ctx context.Context) (*hotConn, error) {
 
 func (h *hotReads) put(c *hotConn) { h.free <- c }
 
+// discard closes a connection that cannot be reused and frees its slot.
+func (h *hotReads) discard(c *hotConn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, x := range h.all {
+		if x == c {
+			h.all = append(h.all[:i], h.all[i+1:]...)
+			break
+		}
+	}
+	if !h.closed.Load() {
+		c.close()
+	}
+	h.slots <- struct{}{}
+}
+
 var errClosed = errors.New("sqlite: database is closed")
 
 // Close closes every connection. Lookups must have finished.
@@ -184,9 +200,14 @@ func (c *hotConn) stmt(query string) (uintptr, error) {
 	return st, nil
 }
 
-// query runs query with text arguments and calls row for every result
-// row. The row is valid only during the call.
-func (h *hotReads) query(ctx context.Context, query string, args []string, row func(hotRow) error) error {
+// hotQuery runs one query with text arguments and calls row for every
+// result row. The row is valid only during the call.
+type hotQuery func(query string, args []string, row func(hotRow) error) error
+
+// read runs fn's queries in one read transaction: they see one snapshot of
+// the database (a product and its photos of the same version), and the
+// WAL read lock is taken once instead of once per statement.
+func (h *hotReads) read(ctx context.Context, fn func(q hotQuery) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -194,7 +215,27 @@ func (h *hotReads) query(ctx context.Context, query string, args []string, row f
 	if err != nil {
 		return err
 	}
-	defer h.put(c)
+	if err := c.run("BEGIN", nil, nil); err != nil {
+		h.discard(c)
+		return err
+	}
+	err = fn(c.run)
+	end := "COMMIT"
+	if err != nil {
+		end = "ROLLBACK"
+	}
+	if e := c.run(end, nil, nil); e != nil {
+		// A connection left inside a transaction would fail every later
+		// read: close it, another is opened when needed.
+		h.discard(c)
+		return errors.Join(err, e)
+	}
+	h.put(c)
+	return err
+}
+
+// run runs one compiled-once statement on the connection.
+func (c *hotConn) run(query string, args []string, row func(hotRow) error) error {
 	st, err := c.stmt(query)
 	if err != nil {
 		return err
@@ -217,6 +258,9 @@ func (h *hotReads) query(ctx context.Context, query string, args []string, row f
 	for {
 		switch rc := lib.Xsqlite3_step(c.tls, st); rc {
 		case lib.SQLITE_ROW:
+			if row == nil {
+				continue
+			}
 			if err := row(hotRow{c, st}); err != nil {
 				return err
 			}

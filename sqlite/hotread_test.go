@@ -137,3 +137,67 @@ func TestProductPageReadsUnderConcurrentWrites(t *testing.T) {
 		t.Error("a closed database read the product")
 	}
 }
+
+// TestProductAndPhotosFromOneSnapshot replaces a product's photos while
+// it is read: every read returns the photos of the version it returns,
+// never the photos of the next edit with the row of the last.
+func TestProductAndPhotosFromOneSnapshot(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	owner := sellerstest.NewAccount(t, db.Accounts())
+	s := sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
+	if err := db.Sellers().CreateSeller(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	p := catalogtest.NewProduct(s.ID, owner)
+	if err := db.Catalog().CreateProduct(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// Version v holds v%3+1 photos.
+	photos := func(version int64) []catalog.Image {
+		var list []catalog.Image
+		for i := range version%3 + 1 {
+			list = append(list, catalog.Image{ID: market.NewID(), DisplayKey: fmt.Sprintf("d%d-%d", version, i), ThumbKey: "t", Width: 10, Height: 10, CreatedAt: p.CreatedAt})
+		}
+		return list
+	}
+	if err := db.Catalog().SetImages(ctx, p.ID, photos(2), 1); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				got, err := db.Catalog().ProductByID(ctx, p.ID)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if want := int(got.Version%3) + 1; len(got.Images) != want || got.Images[0].DisplayKey != fmt.Sprintf("d%d-0", got.Version) {
+					errs <- fmt.Errorf("version %d read with %d photos (%s), want %d of that version", got.Version, len(got.Images), got.Images[0].DisplayKey, want)
+					return
+				}
+			}
+		}()
+	}
+	for v := int64(2); v < 40; v++ {
+		if err := db.Catalog().SetImages(ctx, p.ID, photos(v+1), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
