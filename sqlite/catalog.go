@@ -130,15 +130,37 @@ func scanProduct(row interface{ Scan(...any) error }) (catalog.Product, error) {
 
 // ProductByID returns a product with its photos.
 func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Product, error) {
-	p, err := scanProduct(s.db.read.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE id = ?`, id))
+	var p catalog.Product
+	found := false
+	err := s.db.hot.read(ctx, func(q hotQuery) error {
+		err := q(`SELECT `+productColumns+` FROM products WHERE id = ?`, []string{id}, func(r hotRow) error {
+			var err error
+			p, err = scanProduct(r)
+			found = true
+			return err
+		})
+		if err != nil || !found {
+			return err
+		}
+		return q(`SELECT id, display_key, thumb_key, width, height, created_at FROM product_images
+			WHERE product_id = ? ORDER BY position`, []string{id}, func(r hotRow) error {
+			var im catalog.Image
+			var created int64
+			if err := r.Scan(&im.ID, &im.DisplayKey, &im.ThumbKey, &im.Width, &im.Height, &created); err != nil {
+				return err
+			}
+			im.CreatedAt = fromMillis(created)
+			p.Images = append(p.Images, im)
+			return nil
+		})
+	})
 	if err != nil {
 		return catalog.Product{}, err
 	}
-	list := []catalog.Product{p}
-	if err := loadImages(ctx, s.db.read, list); err != nil {
-		return catalog.Product{}, err
+	if !found {
+		return catalog.Product{}, catalog.ErrNotFound
 	}
-	return list[0], nil
+	return p, nil
 }
 
 // loadImages fills the photos of the products in one query.

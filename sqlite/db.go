@@ -26,6 +26,8 @@ import (
 type DB struct {
 	write *sql.DB
 	read  *pool
+	// hot serves the point lookups of product pages; see hotReads.
+	hot *hotReads
 	// batches feeds the committer of batchTx.
 	batches       chan *batchReq
 	committerDone chan struct{}
@@ -87,7 +89,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(opts.ReadConns)
 	read.SetMaxIdleConns(opts.ReadConns)
 
-	db := &DB{write: write, read: newPool(read), path: path, Now: func() time.Time { return time.Now().UTC() },
+	db := &DB{write: write, read: newPool(read), hot: newHotReads(path, opts.ReadConns), path: path, Now: func() time.Time { return time.Now().UTC() },
 		batches: make(chan *batchReq, maxBatch), committerDone: make(chan struct{})}
 	go db.committer()
 	if err := db.migrate(ctx); err != nil {
@@ -103,6 +105,7 @@ func (db *DB) Close() error {
 		close(db.batches)
 		<-db.committerDone
 	})
+	db.hot.Close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

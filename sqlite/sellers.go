@@ -54,12 +54,35 @@ func scanSeller(row interface{ Scan(...any) error }) (sellers.Seller, error) {
 
 // SellerByID returns a seller with its helpers.
 func (s *SellerStore) SellerByID(ctx context.Context, id string) (sellers.Seller, error) {
-	x, err := scanSeller(s.db.read.QueryRowContext(ctx, `SELECT `+sellerColumns+` FROM sellers WHERE id = ?`, id))
+	var x sellers.Seller
+	found := false
+	err := s.db.hot.read(ctx, func(q hotQuery) error {
+		err := q(`SELECT `+sellerColumns+` FROM sellers WHERE id = ?`, []string{id}, func(r hotRow) error {
+			var err error
+			x, err = scanSeller(r)
+			found = true
+			return err
+		})
+		if err != nil || !found {
+			return err
+		}
+		return q(`SELECT account_id, added_by, added_at FROM seller_helpers
+			WHERE seller_id = ? ORDER BY added_at, account_id`, []string{id}, func(r hotRow) error {
+			var h sellers.Helper
+			var added int64
+			if err := r.Scan(&h.AccountID, &h.AddedBy, &added); err != nil {
+				return err
+			}
+			h.AddedAt = fromMillis(added)
+			x.Helpers = append(x.Helpers, h)
+			return nil
+		})
+	})
 	if err != nil {
 		return sellers.Seller{}, err
 	}
-	if err := s.loadHelpers(ctx, []*sellers.Seller{&x}); err != nil {
-		return sellers.Seller{}, err
+	if !found {
+		return sellers.Seller{}, sellers.ErrNotFound
 	}
 	return x, nil
 }

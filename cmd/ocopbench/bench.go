@@ -224,6 +224,9 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		return bare, nil
 	}
 
+	// The soak's warm-up counts from the first scenario's load, not from
+	// the start of sampling: the baselines run before it on an idle server.
+	firstLoad := time.Duration(-1)
 	var failed []string
 	for _, sc := range o.scenarios {
 		if ctx.Err() != nil {
@@ -237,6 +240,9 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		row := &row{name: sc}
 		var profile func() error
 		startProfile := func() {
+			if firstLoad < 0 {
+				firstLoad = sm.elapsed()
+			}
 			if o.pprofDir != "" {
 				profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), o.duration)
 			}
@@ -304,7 +310,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		row.print(stdout)
 	}
 	rep.samples = sm.stop()
-	rep.warmup = o.warmup
+	rep.warmup = growthFrom(firstLoad, o.warmup)
 	rep.panics = t.srv.log.panics()
 	rep.print(stdout)
 	if rep.panics > 0 {

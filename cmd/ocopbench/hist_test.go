@@ -61,3 +61,27 @@ func TestGrowthAfterWarmup(t *testing.T) {
 		t.Fatalf("growth = %+v", g)
 	}
 }
+
+// TestSoakGrowthCountsFromTheLoad: the idle baseline phase before the load
+// is neither warm-up nor growth, so a footprint that is flat under load
+// reads as flat.
+func TestSoakGrowthCountsFromTheLoad(t *testing.T) {
+	var s []sample
+	for at := time.Duration(0); at <= 6*time.Minute; at += 10 * time.Second {
+		x := sample{at: at, rss: 125 << 20, goroutines: 30}
+		if at >= 3*time.Minute { // the load began at 3 min; warm-up to 3 min 40 s
+			x.rss, x.goroutines = 200<<20, 150
+			if at < 3*time.Minute+40*time.Second {
+				x.rss = 180 << 20
+			}
+		}
+		s = append(s, x)
+	}
+	g := growth(s, growthFrom(3*time.Minute, 36*time.Second))
+	if g.first.at != 3*time.Minute+40*time.Second || g.rssPct != 0 || g.n != 15 {
+		t.Errorf("from %s over %d samples: %+.1f %%, want from 3m40s over 15 samples: +0.0 %%", g.first.at, g.n, g.rssPct)
+	}
+	if g := growth(s, growthFrom(-1, 36*time.Second)); g.first.at != 40*time.Second {
+		t.Errorf("without load: from %s, want 40s", g.first.at)
+	}
+}

@@ -145,8 +145,8 @@ func (rep *report) printFootprint(w io.Writer) {
 	}
 	g := growth(s, rep.warmup)
 	if g.n >= 2 {
-		fmt.Fprintf(w, "after warm-up (%s, %d samples): RSS %s → %s (%+.1f %%), goroutines %d → %d\n",
-			rep.warmup, g.n, mb(g.first.rss), mb(g.last.rss), g.rssPct, g.first.goroutines, g.last.goroutines)
+		fmt.Fprintf(w, "after warm-up (samples from %s on, %d samples): RSS %s → %s (%+.1f %%), goroutines %d → %d\n",
+			rep.warmup.Round(time.Second), g.n, mb(g.first.rss), mb(g.last.rss), g.rssPct, g.first.goroutines, g.last.goroutines)
 	}
 }
 
@@ -155,6 +155,12 @@ type soakGrowth struct {
 	first, last sample
 	n           int
 	rssPct      float64
+}
+
+// growthFrom is when soak growth starts to count: warmup after the load
+// began (firstLoad < 0: no load ran, count from warmup).
+func growthFrom(firstLoad, warmup time.Duration) time.Duration {
+	return max(firstLoad, 0) + warmup
 }
 
 func growth(s []sample, warmup time.Duration) soakGrowth {

@@ -197,6 +197,7 @@ func footprint(ctx context.Context, base string, pid int) sample {
 
 // sampler records the server's footprint every interval until stopped.
 type sampler struct {
+	start   time.Time
 	mu      sync.Mutex
 	samples []sample
 	stopc   chan struct{}
@@ -204,8 +205,8 @@ type sampler struct {
 }
 
 func startSampler(ctx context.Context, base string, pid func() int, every time.Duration) *sampler {
-	sm := &sampler{stopc: make(chan struct{}), done: make(chan struct{})}
-	start := time.Now()
+	sm := &sampler{start: time.Now(), stopc: make(chan struct{}), done: make(chan struct{})}
+	start := sm.start
 	go func() {
 		defer close(sm.done)
 		t := time.NewTicker(every)
@@ -227,6 +228,9 @@ func startSampler(ctx context.Context, base string, pid func() int, every time.D
 	}()
 	return sm
 }
+
+// elapsed is the time since sampling began, on the samples' clock.
+func (sm *sampler) elapsed() time.Duration { return time.Since(sm.start) }
 
 func (sm *sampler) stop() []sample {
 	close(sm.stopc)
