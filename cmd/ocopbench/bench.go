@@ -265,7 +265,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 			if err != nil {
 				return err
 			}
-			ck := &checkouts{c: load, hot: hot, regions: communes}
+			ck := &checkouts{c: load, hot: hot, regions: communes, run: newRun()}
 			okStatus := func(st int) bool { return is2xx(st) || st == http.StatusConflict }
 			if sc == "checkout" {
 				if o.baseline {

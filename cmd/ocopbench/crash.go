@@ -312,7 +312,7 @@ func crash(ctx context.Context, o options, stdout, stderr io.Writer) (*crashRepo
 		for _, c := range ds.communes {
 			communes = append(communes, c.ID)
 		}
-		ck = &checkouts{c: load, hot: hot, regions: communes}
+		ck = &checkouts{c: load, hot: hot, regions: communes, run: newRun()}
 		w = &checkoutWrites{ck: ck}
 	} else {
 		w = &accountWrites{c: load}

@@ -85,3 +85,19 @@ func TestSoakGrowthCountsFromTheLoad(t *testing.T) {
 		t.Errorf("without load: from %s, want 40s", g.first.at)
 	}
 }
+
+// TestRerunMakesNewCheckouts: two runs with the same seed send the same
+// load but never the same idempotency key, so a rerun on a kept data
+// directory makes checkouts instead of replaying the last run's.
+func TestRerunMakesNewCheckouts(t *testing.T) {
+	a, b := &checkouts{run: newRun()}, &checkouts{run: newRun()}
+	for b.run == a.run {
+		b.run = newRun()
+	}
+	ra, rb := rand.New(rand.NewPCG(1, 2)), rand.New(rand.NewPCG(1, 2))
+	for range 100 {
+		if ka, kb := a.key(ra), b.key(rb); ka == kb {
+			t.Fatalf("both runs sent %s", ka)
+		}
+	}
+}

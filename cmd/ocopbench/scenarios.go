@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // productOp is the product scenario: GET a product by id, uniformly at
@@ -47,10 +48,20 @@ type checkouts struct {
 	c       *apiClient
 	hot     []string
 	regions []string
-	mu      sync.Mutex
-	acks    []ack
-	short   atomic.Int64 // 409 insufficient_stock answers
+	// run makes the idempotency keys of this run its own: the load is
+	// reproducible from --seed, and a rerun on a kept data directory
+	// would otherwise replay the last run's checkouts (200, not 201).
+	run   string
+	mu    sync.Mutex
+	acks  []ack
+	short atomic.Int64 // 409 insufficient_stock answers
 }
+
+// newRun names a run for its idempotency keys.
+func newRun() string { return strconv.FormatInt(time.Now().UnixNano(), 36) }
+
+// key is the idempotency key of the next checkout.
+func (ck *checkouts) key(rng *rand.Rand) string { return "bench-" + ck.run + "-" + randomID(rng) }
 
 func buyerPhone(w int) string { return fmt.Sprintf("03%08d", 20_000_000+w) }
 
@@ -64,7 +75,7 @@ func (ck *checkouts) op(ctx context.Context, w int, rng *rand.Rand) outcome {
 		"shipping":      map[string]string{"address": strconv.Itoa(1+rng.IntN(200)) + " đường 30/4", "regionId": ck.regions[rng.IntN(len(ck.regions))]},
 		"paymentMethod": "cod",
 	})
-	st, data, err := ck.c.do(ctx, "POST", "/api/v1/checkout", body, "Idempotency-Key", "bench-"+randomID(rng))
+	st, data, err := ck.c.do(ctx, "POST", "/api/v1/checkout", body, "Idempotency-Key", ck.key(rng))
 	o := outcome{status: st, err: err, kind: "checkout"}
 	switch {
 	case err != nil:
