@@ -164,8 +164,14 @@ func (s *Service) under(id string) []string {
 }
 
 func (s *Service) scope(regionID string, p Period) Scope {
+	return s.scopeAt(regionID, p, s.clock.Now())
+}
+
+// scopeAt is scope with the clock read by the caller, so that the scopes of
+// one answer (one row per commune) share the same "as of".
+func (s *Service) scopeAt(regionID string, p Period, now time.Time) Scope {
 	asOf := p.To
-	if now := s.clock.Now(); now.Before(asOf) {
+	if now.Before(asOf) {
 		asOf = now
 	}
 	if asOf.Before(p.From) {
@@ -282,8 +288,9 @@ func (s *Service) Regions(ctx context.Context, a market.Actor, parentID string, 
 		return []Row{}, nil
 	}
 	scopes := make([]Scope, len(children))
+	now := s.clock.Now()
 	for i, c := range children {
-		scopes[i] = s.scope(c.ID, p)
+		scopes[i] = s.scopeAt(c.ID, p, now)
 	}
 	counts, err := s.store.CountsEach(ctx, scopes)
 	if err != nil {

@@ -76,11 +76,15 @@ func startServerArgs(t testing.TB, args []string, extra map[string]string) *test
 		s.done <- run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, s.stderr)
 	}()
 	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", s.stderr.String())
+		}
 		if err := s.stop(); err != nil {
 			t.Errorf("server stopped with %v\n%s", err, s.stderr.String())
 		}
 	})
-	deadline := time.Now().Add(15 * time.Second)
+	// Generous: under -race on a busy 2-core machine, --demo seeds a year of orders first.
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		resp, err := http.Get(s.URL + "/healthz")
 		if err == nil {
@@ -95,7 +99,7 @@ func startServerArgs(t testing.TB, args []string, extra map[string]string) *test
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("server not healthy after 15s\n%s", s.stderr.String())
+			t.Fatalf("server not healthy after 90s\n%s", s.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
