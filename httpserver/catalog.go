@@ -260,6 +260,15 @@ func handleSellerList(svc *sellers.Service, tree *regions.Tree) http.Handler {
 }
 
 func handleSellerVerification(svc *sellers.Service, tree *regions.Tree) http.Handler {
+	return handleReview(func(r *http.Request, actor market.Actor, id, decision, note string) (int64, any, error) {
+		s, err := svc.Review(r.Context(), actor, id, sellers.Decision(decision), note)
+		return s.Version, toSellerBody(s, tree), err
+	})
+}
+
+// handleReview is an official's decision on a record (a shop, a
+// certificate): {decision, note} in, the record and its ETag out.
+func handleReview(review func(r *http.Request, actor market.Actor, id, decision, note string) (version int64, body any, err error)) http.Handler {
 	type request struct {
 		Decision string `json:"decision"`
 		Note     string `json:"note"`
@@ -273,13 +282,13 @@ func handleSellerVerification(svc *sellers.Service, tree *regions.Tree) http.Han
 		if !decoded(w, r, &in) {
 			return
 		}
-		s, err := svc.Review(r.Context(), actor, mux.Vars(r)["id"], sellers.Decision(in.Decision), in.Note)
+		version, body, err := review(r, actor, mux.Vars(r)["id"], in.Decision, in.Note)
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
-		w.Header().Set("ETag", etag(s.Version))
-		encode(w, http.StatusOK, toSellerBody(s, tree))
+		w.Header().Set("ETag", etag(version))
+		encode(w, http.StatusOK, body)
 	})
 }
 
@@ -650,26 +659,9 @@ func handleProductList(svc *catalog.Service, v productView) http.Handler {
 }
 
 func handleProductOCOPVerification(svc *catalog.Service, v productView) http.Handler {
-	type request struct {
-		Decision string `json:"decision"`
-		Note     string `json:"note"`
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
-		if !ok {
-			return
-		}
-		var in request
-		if !decoded(w, r, &in) {
-			return
-		}
-		p, err := svc.ReviewOCOP(r.Context(), actor, mux.Vars(r)["id"], catalog.Decision(in.Decision), in.Note)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		w.Header().Set("ETag", etag(p.Version))
-		encode(w, http.StatusOK, v.body(p, nil))
+	return handleReview(func(r *http.Request, actor market.Actor, id, decision, note string) (int64, any, error) {
+		p, err := svc.ReviewOCOP(r.Context(), actor, id, catalog.Decision(decision), note)
+		return p.Version, v.body(p, nil), err
 	})
 }
 

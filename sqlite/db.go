@@ -25,7 +25,7 @@ import (
 // pool of their own and, thanks to WAL, never block writes.
 type DB struct {
 	write *sql.DB
-	read  *pool
+	read  *sql.DB
 	// hot serves the point lookups of product pages; see hotReads.
 	hot *hotReads
 	// batches feeds the committer of batchTx.
@@ -89,7 +89,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(opts.ReadConns)
 	read.SetMaxIdleConns(opts.ReadConns)
 
-	db := &DB{write: write, read: newPool(read), hot: newHotReads(path, opts.ReadConns), path: path, Now: func() time.Time { return time.Now().UTC() },
+	db := &DB{write: write, read: read, hot: newHotReads(path, opts.ReadConns), path: path, Now: func() time.Time { return time.Now().UTC() },
 		batches: make(chan *batchReq, maxBatch), committerDone: make(chan struct{})}
 	go db.committer()
 	if err := db.migrate(ctx); err != nil {
