@@ -232,6 +232,20 @@ func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
 }
 
+// textQuery matches the words of q, and its filters: they weigh nothing
+// in the score, but let Bleve leap over the documents they rule out. With
+// byScore, names that match rank first.
+func textQuery(q search.Query, cs []clause, byScore bool) query.Query {
+	must := append(filterQueries(q), textQueries(cs)...)
+	if !byScore {
+		return bleve.NewConjunctionQuery(must...)
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	b.AddShould(nameQuery(cs))
+	return b
+}
+
 // request builds the Bleve search for a normalised query. Filters and
 // words go into one conjunction, which leaps over the documents that the
 // sparsest of them rules out.
