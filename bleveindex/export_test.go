@@ -38,3 +38,15 @@ func (x *Index) ColumnsReady() bool {
 	}
 	return false
 }
+
+// MarkMapping records v as the mapping version of the live generation.
+func (x *Index) MarkMapping(v string) {
+	g, release, err := x.index()
+	if err != nil {
+		panic(err)
+	}
+	defer release()
+	if err := g.idx.SetInternal(mappingKey, []byte(v)); err != nil {
+		panic(err)
+	}
+}

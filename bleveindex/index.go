@@ -53,10 +53,12 @@ type Index struct {
 
 	rebuild sync.Mutex // one Rebuild at a time
 
-	mu     sync.RWMutex // guards the fields below; searches share it, a swap takes it
-	live   *generation
-	gen    string
-	closed bool
+	mu   sync.RWMutex // guards the fields below; searches share it, a swap takes it
+	live *generation
+	gen  string
+	// outdated: the live generation was made by an older mapping.
+	outdated bool
+	closed   bool
 }
 
 // Open opens the index in dir with the default options; see OpenWith.
@@ -94,6 +96,12 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bleveindex: open %s: %w", gen, err)
 		}
+		v, err := idx.GetInternal(mappingKey)
+		if err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("bleveindex: open %s: %w", gen, err)
+		}
+		x.outdated = string(v) != mappingVersion
 		x.live, x.gen = startGeneration(idx, newColumns(), true, x.cache), gen
 	}
 	x.removeOtherGenerations()
@@ -111,7 +119,27 @@ func create(path string) (bleve.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: create: %w", err)
 	}
+	if err := idx.SetInternal(mappingKey, []byte(mappingVersion)); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("bleveindex: create: %w", err)
+	}
 	return idx, nil
+}
+
+// mappingVersion names the mapping newMapping makes; a generation records
+// the version it was made with under mappingKey. Version 2 added
+// fieldMarked; generations without a version are older.
+const mappingVersion = "2"
+
+var mappingKey = []byte("ocop.mapping")
+
+// Outdated reports whether the live generation was made by an older
+// version of this package: it answers, but ranks less well than a fresh
+// one until Rebuild.
+func (x *Index) Outdated() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.outdated
 }
 
 func readCurrent(dir string) (string, error) {
@@ -271,7 +299,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	defer release()
 	var out search.Result
 	if g.cols.ready.Load() {
-		out, err = g.search(ctx, q, clauses(search.Words(q.Text), x.synonyms, x.longest))
+		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
 	} else {
 		out, err = x.searchBleve(ctx, g.idx, q)
 	}
@@ -373,6 +401,7 @@ func (x *Index) Rebuild(ctx context.Context, docs iter.Seq2[search.Document, err
 	}
 	old := x.live
 	x.live, x.gen = startGeneration(fresh, cols, false, x.cache), gen
+	x.outdated = false
 	x.mu.Unlock()
 
 	old.close()
