@@ -27,7 +27,8 @@ type columns struct {
 	// ready is set once every document of the index has its row: until
 	// then (while the rows of an existing index load after Open) searches
 	// take Bleve's own path.
-	ready atomic.Bool
+	ready   atomic.Bool
+	readied chan struct{} // closed when ready is set
 	// version counts the changes to the rows; it changes under mu.
 	version atomic.Uint64
 
@@ -86,6 +87,15 @@ func newColumns() *columns {
 		terms: map[string]int32{},
 		more:  map[int32][]int32{},
 		segs:  map[uint64]*segmentSlots{},
+
+		readied: make(chan struct{}),
+	}
+}
+
+// markReady says that every document has its row.
+func (c *columns) markReady() {
+	if !c.ready.Swap(true) {
+		close(c.readied)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -144,6 +145,21 @@ func TestColumnsAnswerAsBleveDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
+	// While the columns load, searches are answered all the same.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q := queries()[i*7%len(queries())]
+			got, err := idx.Search(ctx, q)
+			want, werr := idx.SearchBleve(ctx, q)
+			if err != nil || werr != nil || got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+				t.Errorf("%+v while loading: %d hits of %d, %v; want %d of %d, %v", q, len(got.Hits), got.Total, err, len(want.Hits), want.Total, werr)
+			}
+		}()
+	}
+	wg.Wait()
 	if !idx.ColumnsReady() {
 		t.Fatal("the columns of the reopened index never loaded")
 	}

@@ -2,6 +2,7 @@ package bleveindex
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/search"
 )
 
@@ -35,7 +37,7 @@ const refreshEvery = time.Second
 func startGeneration(idx bleve.Index, cols *columns, load bool, cacheBytes int) *generation {
 	g := &generation{idx: idx, cols: cols, cache: newResultCache(cacheBytes), stop: make(chan struct{})}
 	if !load {
-		cols.ready.Store(true)
+		cols.markReady()
 	}
 	g.done.Add(1)
 	go g.run(load)
@@ -49,7 +51,7 @@ func (g *generation) run(load bool) {
 			// Searches keep Bleve's own path: slower, as correct.
 			return
 		}
-		g.cols.ready.Store(true)
+		g.cols.markReady()
 	}
 	tick := time.NewTicker(refreshEvery)
 	defer tick.Stop()
@@ -118,7 +120,7 @@ func (g *generation) load() error {
 			if err != nil {
 				return err
 			}
-			d, err := fromSource(raw)
+			d, err := rowSource(raw)
 			if err != nil {
 				return err
 			}
@@ -157,6 +159,26 @@ func (g *generation) refresh() {
 		}
 	}
 	g.cols.segMu.Unlock()
+}
+
+// rowSource reads from a stored source only what a row holds.
+func rowSource(raw string) (search.Document, error) {
+	var s struct {
+		ID          string    `json:"id"`
+		CategoryIDs []string  `json:"categoryIds"`
+		SellerID    string    `json:"sellerId"`
+		RegionIDs   []string  `json:"regionIds"`
+		PriceVND    int64     `json:"priceVnd"`
+		Stars       int       `json:"stars"`
+		InStock     bool      `json:"inStock"`
+		CreatedAt   time.Time `json:"createdAt"`
+		Sold        int64     `json:"sold"`
+	}
+	err := json.Unmarshal([]byte(raw), &s)
+	return search.Document{
+		ID: s.ID, CategoryIDs: s.CategoryIDs, SellerID: s.SellerID, RegionIDs: s.RegionIDs,
+		PriceVND: market.VND(s.PriceVND), Stars: s.Stars, InStock: s.InStock, CreatedAt: s.CreatedAt, Sold: s.Sold,
+	}, err
 }
 
 func storedSource(ss *scorch.SegmentSnapshot, n uint64) (string, error) {

@@ -50,6 +50,11 @@ type Index struct {
 	cache    int // Options.CacheBytes, resolved
 	synonyms map[string][]string
 	longest  int
+	// slow lets one search at a time take Bleve's own path, which reads
+	// doc values match by match: while the columns of an existing index
+	// load, the loader then keeps a core instead of sharing the CPU with
+	// every search in flight, and is done in a second or two.
+	slow chan struct{}
 
 	rebuild sync.Mutex // one Rebuild at a time
 
@@ -73,7 +78,7 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 	if opts.CacheBytes == 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
-	x := &Index{dir: dir, cache: opts.CacheBytes, synonyms: search.FoldedSynonyms()}
+	x := &Index{dir: dir, cache: opts.CacheBytes, synonyms: search.FoldedSynonyms(), slow: make(chan struct{}, 1)}
 	x.longest = search.LongestSynonym(x.synonyms)
 
 	gen, err := readCurrent(dir)
@@ -304,10 +309,21 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 	}
 	defer release()
 	var out search.Result
-	if columns && g.cols.ready.Load() {
-		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
-	} else {
+	switch {
+	case !columns:
 		out, err = x.searchBleve(ctx, g.idx, q)
+	case g.cols.ready.Load():
+		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+	default:
+		select {
+		case <-g.cols.readied:
+			out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+		case x.slow <- struct{}{}:
+			out, err = x.searchBleve(ctx, g.idx, q)
+			<-x.slow
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
