@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/ocopmarket/market/httpserver/apitest"
@@ -44,5 +46,27 @@ func TestServeDemo(t *testing.T) {
 	}
 	if again := count(); again != first {
 		t.Fatalf("second start shows %d sellers, first %d: the demo was duplicated", again, first)
+	}
+
+	// A buyer from Hà Nội types "dứa" and finds the pineapples (khóm) of
+	// Cầu Đúc first; "hoa sung" finds the lilies.
+	srv := startServerArgs(t, []string{"serve", "--demo"}, map[string]string{"OCOP_DATA_DIR": dir})
+	defer srv.stop()
+	c := apitest.New(t, srv.URL)
+	first4 := func(q string) []string {
+		r := waitFound(t, c, "perPage=4&q="+url.QueryEscape(q), "demo products for "+q, func(r searchJSON) bool { return r.Total >= 4 })
+		var names []string
+		for _, h := range r.Hits {
+			names = append(names, h.Name)
+		}
+		return names
+	}
+	for q, want := range map[string]string{"dứa": "khóm", "hoa sung": "Hoa súng"} {
+		for _, name := range first4(q) {
+			if !strings.Contains(strings.ToLower(name), strings.ToLower(want)) {
+				t.Errorf("%q: the first four are %v, want %s products", q, first4(q), want)
+				break
+			}
+		}
 	}
 }

@@ -307,8 +307,11 @@ func (s *seeder) seedSellers() error {
 		}
 		kind := []sellers.Kind{sellers.KindHousehold, sellers.KindHousehold, sellers.KindCooperative, sellers.KindEnterprise}[s.rng.IntN(4)]
 		goodKey := place.specialty[s.rng.IntN(len(place.specialty))]
-		if i == 0 {
-			goodKey = "hoa-sung" // the shop the README and the tests speak of
+		switch i { // the shops the README and the tests speak of
+		case 0:
+			goodKey = "hoa-sung"
+		case 2:
+			goodKey = "khom-cau-duc"
 		}
 		good := demoGoods[goodKey]
 		s.goods = append(s.goods, goodKey)
@@ -322,13 +325,16 @@ func (s *seeder) seedSellers() error {
 		default:
 			name = "Công ty TNHH Nông sản " + region.Name
 		}
-		if i == 0 {
+		switch i {
+		case 0:
 			kind, name = sellers.KindCooperative, "HTX Hoa súng Lê Sánh"
+		case 2:
+			kind, name = sellers.KindCooperative, "HTX Khóm Cầu Đúc"
 		}
 		created := s.base.Add(-time.Duration(300-i*5) * 24 * time.Hour)
 		status := sellers.StatusVerified
 		switch r := s.rng.IntN(20); {
-		case i == 0:
+		case i == 0 || i == 2:
 		case r < 3:
 			status = sellers.StatusPending
 		case r == 3:

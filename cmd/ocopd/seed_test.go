@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/sellers"
 	"github.com/ocopmarket/market/sqlite"
 )
 
@@ -105,6 +106,11 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil || p.SellerID != leSanh.ID || !strings.HasPrefix(p.Name, want) || p.Unit != "bó" {
 			t.Errorf("Lê Sánh's product %d: %q %q (%v), want %s by the bó", i, p.Name, p.Unit, err, want)
 		}
+	}
+	// So does the pineapple cooperative of Cầu Đúc, which "dứa" and "khóm" find.
+	khom, err := db.Sellers().SellerByID(context.Background(), "demo7-s0002")
+	if err != nil || khom.Name != "HTX Khóm Cầu Đúc" || khom.Status != sellers.StatusVerified {
+		t.Errorf("the Cầu Đúc shop: %q, %s (%v)", khom.Name, khom.Status, err)
 	}
 	// Its year of orders ends now: the last ones are days old, none is in the future.
 	db.Close()
