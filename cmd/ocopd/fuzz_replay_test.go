@@ -38,8 +38,8 @@ var bodyRoutes = []bodyRoute{
 	{"POST", "/api/v1/webhooks/stripe", []string{"Stripe-Signature", "t=1,v1=00"}},
 }
 
-// readCorpus reads the inputs of a go-fuzz corpus directory whose entries
-// are (byte, []byte) pairs, as written by `go test -fuzz`.
+// readCorpus reads the []byte and string inputs of a go-fuzz corpus
+// directory, as written by `go test -fuzz`.
 func readCorpus(t testing.TB, dir string) [][]byte {
 	t.Helper()
 	files, err := os.ReadDir(dir)
@@ -53,7 +53,11 @@ func readCorpus(t testing.TB, dir string) [][]byte {
 			t.Fatal(err)
 		}
 		for _, line := range strings.Split(string(data), "\n") {
-			if q, ok := strings.CutPrefix(line, "[]byte("); ok {
+			q, ok := strings.CutPrefix(line, "[]byte(")
+			if !ok {
+				q, ok = strings.CutPrefix(line, "string(")
+			}
+			if ok {
 				s, err := strconv.Unquote(strings.TrimSuffix(q, ")"))
 				if err != nil {
 					t.Fatalf("%s: %v", f.Name(), err)
@@ -146,4 +150,53 @@ func fuzzAdmin(f *testing.F, srv *testServer) string {
 		f.Fatalf("admin sign-in: %d %v", resp.StatusCode, err)
 	}
 	return s.Token
+}
+
+// FuzzSearchQueries sends hostile query strings to the search API, its
+// suggestions and the search page of a real server. Its seeds are the
+// committed corpus of search's FuzzParseQuery. Run long with:
+//
+//	go test -run '^$' -fuzz '^FuzzSearchQueries$' -fuzztime 10m ./cmd/ocopd
+func FuzzSearchQueries(f *testing.F) {
+	for _, raw := range readCorpus(f, "../../search/testdata/fuzz/FuzzParseQuery") {
+		f.Add(string(raw))
+	}
+	f.Add("q=hoa+sung&perPage=3")
+	srv := startServer(f, map[string]string{"OCOP_RATE_LIMITS": "off"})
+	hc := &http.Client{}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, path := range []string{"/api/v1/search?", "/api/v1/search/suggest?", "/search?"} {
+			req, err := http.NewRequest("GET", srv.URL+path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.URL.RawQuery = raw
+			resp, err := hc.Do(req)
+			if err != nil {
+				continue // not a request a client can send
+			}
+			data, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode >= 500 {
+				t.Fatalf("GET %s%s: %d %s\n%s", path, raw, resp.StatusCode, data, srv.stderr.String())
+			}
+			// net/http itself refuses a request line it cannot read
+			// (a NUL byte) before any handler: no request id then.
+			handled := resp.Header.Get("X-Request-Id") != ""
+			if resp.StatusCode >= 400 && handled && strings.HasPrefix(path, "/api/") {
+				var e struct {
+					Error struct {
+						Code    string `json:"code"`
+						Message string `json:"message"`
+					} `json:"error"`
+				}
+				if err := json.Unmarshal(data, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+					t.Fatalf("GET %s%s: %d answer is not an API error: %s", path, raw, resp.StatusCode, data)
+				}
+			}
+		}
+		if strings.Contains(srv.stderr.String(), "panic") {
+			t.Fatalf("the server logged a panic:\n%s", srv.stderr.String())
+		}
+	})
 }
