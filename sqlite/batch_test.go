@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -28,8 +27,8 @@ func TestBatchTxIsolatesFailuresAndCommitsTheRest(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO t (k) VALUES (?)`, fmt.Sprint(i)); err != nil {
+			results[i] = db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
+				if _, err := tx.exec(ctx, `INSERT INTO t (k) VALUES (?)`, fmt.Sprint(i)); err != nil {
 					return err
 				}
 				if i%2 == 1 {
@@ -60,7 +59,7 @@ func TestBatchTxIsolatesFailuresAndCommitsTheRest(t *testing.T) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	ran := false
-	if err := db.batchTx(cancelled, func(context.Context, *sql.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
+	if err := db.batchTx(cancelled, func(context.Context, txWriter) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
 		t.Fatalf("a cancelled caller: err %v, ran %v", err, ran)
 	}
 }
@@ -72,7 +71,7 @@ func TestBatchTxSurvivesAPanic(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	err = db.batchTx(ctx, func(context.Context, *sql.Tx) error {
+	err = db.batchTx(ctx, func(context.Context, txWriter) error {
 		var m map[string]int
 		m["x"]++
 		return nil
@@ -80,7 +79,7 @@ func TestBatchTxSurvivesAPanic(t *testing.T) {
 	if err == nil {
 		t.Fatal("a panicking transaction reported success")
 	}
-	if err := db.batchTx(ctx, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+	if err := db.batchTx(ctx, func(context.Context, txWriter) error { return nil }); err != nil {
 		t.Fatalf("the committer died with the panic: %v", err)
 	}
 }

@@ -44,7 +44,7 @@ func orderFacts(o orders.Order) uptake.OrderFacts {
 
 // countOrder brings the rollups from an order as it was (before) to as it
 // is (after), inside the write's transaction.
-func countOrder(ctx context.Context, tx *sql.Tx, before, after uptake.OrderFacts) error {
+func countOrder(ctx context.Context, tx txWriter, before, after uptake.OrderFacts) error {
 	var chain []uptake.ChainOrder
 	if uptake.ChainChanges(before, after) {
 		var err error
@@ -64,7 +64,7 @@ func countOrder(ctx context.Context, tx *sql.Tx, before, after uptake.OrderFacts
 // side (all that the pairs of uptake.Change look at), or none are left.
 // One query reads a few on each side; a region still short (a buyer with
 // many orders elsewhere) reads on.
-func buyerNeighbours(ctx context.Context, tx *sql.Tx, sides ...uptake.OrderFacts) ([]uptake.ChainOrder, error) {
+func buyerNeighbours(ctx context.Context, tx txWriter, sides ...uptake.OrderFacts) ([]uptake.ChainOrder, error) {
 	const few = 8
 	var out []uptake.ChainOrder
 	seen := map[string]bool{}
@@ -74,26 +74,23 @@ func buyerNeighbours(ctx context.Context, tx *sql.Tx, sides ...uptake.OrderFacts
 		}
 		levels := uptake.RegionLevels(f.SellerRegionID)
 		at := millis(f.PlacedAt)
-		rows, err := tx.QueryContext(ctx, `SELECT 0, * FROM (`+neighbours(`<`, `DESC`)+` LIMIT ?)
-			UNION ALL SELECT 1, * FROM (`+neighbours(`>`, `ASC`)+` LIMIT ?)`,
-			f.BuyerKey, at, f.ID, few, f.BuyerKey, at, f.ID, few)
-		if err != nil {
-			return nil, err
-		}
+		// The limit is in the text, not a parameter: a bound LIMIT makes
+		// SQLite compile the statement again for every new value.
 		var got [2][]uptake.ChainOrder
-		for rows.Next() {
-			var side int
-			var o uptake.ChainOrder
-			var ms int64
-			if err := rows.Scan(&side, &o.ID, &o.SellerRegionID, &ms); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			o.PlacedAt = fromMillis(ms)
-			got[side&1] = append(got[side&1], o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		err := tx.query(ctx, `SELECT 0, * FROM (`+neighbours(`<`, `DESC`)+` LIMIT `+strconv.Itoa(few)+`)
+			UNION ALL SELECT 1, * FROM (`+neighbours(`>`, `ASC`)+` LIMIT `+strconv.Itoa(few)+`)`,
+			[]any{f.BuyerKey, at, f.ID, f.BuyerKey, at, f.ID}, func(r scanner) error {
+				var side int
+				var o uptake.ChainOrder
+				var ms int64
+				if err := r.Scan(&side, &o.ID, &o.SellerRegionID, &ms); err != nil {
+					return err
+				}
+				o.PlacedAt = fromMillis(ms)
+				got[side&1] = append(got[side&1], o)
+				return nil
+			})
+		if err != nil {
 			return nil, err
 		}
 		for side, os := range got {
@@ -143,23 +140,18 @@ func enough(levels []string, orders []uptake.ChainOrder) bool {
 
 // moreNeighbours reads a buyer's orders on one side until every level has
 // two, or none are left.
-func moreNeighbours(ctx context.Context, tx *sql.Tx, query string, f uptake.OrderFacts, levels []string) ([]uptake.ChainOrder, error) {
-	rows, err := tx.QueryContext(ctx, query, f.BuyerKey, millis(f.PlacedAt), f.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+func moreNeighbours(ctx context.Context, tx txWriter, query string, f uptake.OrderFacts, levels []string) ([]uptake.ChainOrder, error) {
 	need := make([]int, len(levels))
 	for i := range need {
 		need[i] = 2
 	}
 	left := 2 * len(levels)
 	var out []uptake.ChainOrder
-	for left > 0 && rows.Next() {
+	err := tx.query(ctx, query, []any{f.BuyerKey, millis(f.PlacedAt), f.ID}, func(r scanner) error {
 		var o uptake.ChainOrder
 		var ms int64
-		if err := rows.Scan(&o.ID, &o.SellerRegionID, &ms); err != nil {
-			return nil, err
+		if err := r.Scan(&o.ID, &o.SellerRegionID, &ms); err != nil {
+			return err
 		}
 		o.PlacedAt = fromMillis(ms)
 		out = append(out, o)
@@ -169,13 +161,17 @@ func moreNeighbours(ctx context.Context, tx *sql.Tx, query string, f uptake.Orde
 				left--
 			}
 		}
-	}
-	return out, rows.Err()
+		if left == 0 {
+			return errStop
+		}
+		return nil
+	})
+	return out, err
 }
 
 // applyUptake adds a delta to the rollups in one statement (see migration
 // 0051 for the columns).
-func applyUptake(ctx context.Context, tx *sql.Tx, d uptake.Delta) error {
+func applyUptake(ctx context.Context, tx txWriter, d uptake.Delta) error {
 	if d.Empty() {
 		return nil
 	}
@@ -193,7 +189,7 @@ func applyUptake(ctx context.Context, tx *sql.Tx, d uptake.Delta) error {
 		args = append(args, r.Region, "p"+strconv.Itoa(r.Kind), "", r.Start, r.End, r.N, 0, 0, 0, 0)
 	}
 	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	_, err := tx.ExecContext(ctx, `INSERT INTO uptake_counters (region_id, kind, k1, k2, k3, c1, c2, c3, c4, c5)
+	_, err := tx.exec(ctx, `INSERT INTO uptake_counters (region_id, kind, k1, k2, k3, c1, c2, c3, c4, c5)
 		VALUES `+strings.Repeat(row+", ", len(args)/10-1)+row+`
 		ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1, c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,
 			c4 = c4 + excluded.c4, c5 = c5 + excluded.c5`, args...)
