@@ -79,7 +79,7 @@ func buyerNeighbours(ctx context.Context, tx txWriter, sides ...uptake.OrderFact
 		var got [2][]uptake.ChainOrder
 		err := tx.query(ctx, `SELECT 0, * FROM (`+neighbours(`<`, `DESC`)+` LIMIT `+strconv.Itoa(few)+`)
 			UNION ALL SELECT 1, * FROM (`+neighbours(`>`, `ASC`)+` LIMIT `+strconv.Itoa(few)+`)`,
-			[]any{f.BuyerKey, at, f.ID, f.BuyerKey, at, f.ID}, func(r scanner) error {
+			[]any{f.BuyerKey, at, f.ID}, func(r scanner) error {
 				var side int
 				var o uptake.ChainOrder
 				var ms int64
@@ -115,11 +115,16 @@ func buyerNeighbours(ctx context.Context, tx txWriter, sides ...uptake.OrderFact
 }
 
 // neighbours is the query of a buyer's counted orders before (<, DESC) or
-// after (>, ASC) a time and id, nearest first.
+// after (>, ASC) a time and id, nearest first; its parameters are the
+// buyer key (?1), the time (?2) and the id (?3). The plain bound on
+// placed_at comes first: SQLite takes the first bound it finds on the
+// column as where the index scan starts, and "placed_at > 0" (which the
+// partial index needs in the query) made the scan after the time start at
+// the buyer's first order.
 func neighbours(op, order string) string {
 	return `SELECT id, seller_region_id, placed_at FROM orders INDEXED BY orders_uptake_buyer
-		WHERE buyer_key = ? AND placed_at > 0 AND status NOT IN ('cancelled', 'refunded') AND (placed_at, id) ` + op + ` (?, ?)
-		ORDER BY placed_at ` + order + `, id ` + order
+		WHERE buyer_key = ?1 AND placed_at ` + op + `= ?2 AND placed_at > 0 AND status NOT IN ('cancelled', 'refunded')
+		AND (placed_at, id) ` + op + ` (?2, ?3) ORDER BY placed_at ` + order + `, id ` + order
 }
 
 // enough reports whether orders hold two of every level's orders.
