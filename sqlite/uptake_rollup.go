@@ -99,9 +99,11 @@ func buyerNeighbours(ctx context.Context, tx txWriter, sides ...uptake.OrderFact
 				if side == 1 {
 					op, order = `>`, `ASC`
 				}
-				if os, err = moreNeighbours(ctx, tx, neighbours(op, order), f, levels); err != nil {
+				more, err := moreNeighbours(ctx, tx, op, order, f, levels, os)
+				if err != nil {
 					return nil, err
 				}
+				os = append(os, more...)
 			}
 			for _, o := range os {
 				if !seen[o.ID] {
@@ -130,48 +132,63 @@ func neighbours(op, order string) string {
 // enough reports whether orders hold two of every level's orders.
 func enough(levels []string, orders []uptake.ChainOrder) bool {
 	for _, r := range levels {
-		n := 0
-		for _, o := range orders {
-			if uptake.InRegion(o.SellerRegionID, r) {
-				n++
-			}
-		}
-		if n < 2 {
+		if inRegion(r, orders) < 2 {
 			return false
 		}
 	}
 	return true
 }
 
-// moreNeighbours reads a buyer's orders on one side until every level has
-// two, or none are left.
-func moreNeighbours(ctx context.Context, tx txWriter, query string, f uptake.OrderFacts, levels []string) ([]uptake.ChainOrder, error) {
-	need := make([]int, len(levels))
-	for i := range need {
-		need[i] = 2
+// inRegion counts the orders of sellers in region r.
+func inRegion(r string, orders []uptake.ChainOrder) int {
+	n := 0
+	for _, o := range orders {
+		if uptake.InRegion(o.SellerRegionID, r) {
+			n++
+		}
 	}
-	left := 2 * len(levels)
+	return n
+}
+
+// moreNeighbours reads, for every level where the nearest orders on one
+// side (have) hold fewer than two, the two nearest of the buyer's orders
+// in that region on that side: with have, they hold the two nearest of
+// every level, which is all Change looks at.
+func moreNeighbours(ctx context.Context, tx txWriter, op, order string, f uptake.OrderFacts, levels []string,
+	have []uptake.ChainOrder) ([]uptake.ChainOrder, error) {
 	var out []uptake.ChainOrder
-	err := tx.query(ctx, query, []any{f.BuyerKey, millis(f.PlacedAt), f.ID}, func(r scanner) error {
-		var o uptake.ChainOrder
-		var ms int64
-		if err := r.Scan(&o.ID, &o.SellerRegionID, &ms); err != nil {
-			return err
+	for _, r := range levels {
+		if r == "" || inRegion(r, have) >= 2 {
+			continue // every order is in the country, and have is not empty
 		}
-		o.PlacedAt = fromMillis(ms)
-		out = append(out, o)
-		for i, r := range levels {
-			if need[i] > 0 && uptake.InRegion(o.SellerRegionID, r) {
-				need[i]--
-				left--
+		err := tx.query(ctx, regionNeighbours(op, order), []any{f.BuyerKey, millis(f.PlacedAt), f.ID, r}, func(row scanner) error {
+			var o uptake.ChainOrder
+			var ms int64
+			if err := row.Scan(&o.ID, &o.SellerRegionID, &ms); err != nil {
+				return err
 			}
+			o.PlacedAt = fromMillis(ms)
+			out = append(out, o)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		if left == 0 {
-			return errStop
-		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
+}
+
+// regionNeighbours is the query of the two nearest of a buyer's counted
+// orders in region ?4 before (<, DESC) or after (>, ASC) a time and id:
+// those of sellers in the region itself, and those of sellers in regions
+// under it (ids "?4.…"). Parameters as in neighbours.
+func regionNeighbours(op, order string) string {
+	const from = `SELECT id, seller_region_id, placed_at FROM orders INDEXED BY orders_uptake_buyer_region
+		WHERE buyer_key = ?1 AND `
+	rest := ` AND placed_at > 0 AND status NOT IN ('cancelled', 'refunded') AND (placed_at, id) ` + op + ` (?2, ?3)
+		ORDER BY placed_at ` + order + `, id ` + order + ` LIMIT 2`
+	return `SELECT * FROM (` + from + `seller_region_id = ?4 AND placed_at ` + op + `= ?2` + rest + `)
+		UNION ALL SELECT * FROM (` + from + `seller_region_id > ?4 || '.' AND seller_region_id < ?4 || '/'` + rest + `)`
 }
 
 // applyUptake adds a delta to the rollups in one statement (see migration
