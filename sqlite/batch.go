@@ -6,6 +6,8 @@ import (
 
 	"modernc.org/libc"
 	lib "modernc.org/sqlite/lib"
+
+	"github.com/ocopmarket/market/uptake"
 )
 
 // Group commit. With synchronous=FULL every COMMIT waits for the disk to
@@ -54,11 +56,22 @@ func (db *DB) batchTx(ctx context.Context, fn func(ctx context.Context, tx txWri
 	return <-req.done
 }
 
+// batchWriter is the committer's connection as a batched transaction sees
+// it. The uptake rollup changes of a transaction are held back (held),
+// added to the batch's sum once its savepoint is released, and written
+// once for the whole batch before the COMMIT: the checkouts of a batch
+// mostly change the same counters (the same day, region and seller), which
+// one checkout at a time meant one upsert per counter per checkout.
+type batchWriter struct {
+	*rawConn
+	held []uptake.Delta
+}
+
 // committer runs queued batchTx calls, a batch at a time, until the queue
 // is closed.
 func (db *DB) committer() {
 	defer close(db.committerDone)
-	w := &rawConn{tls: libc.NewTLS(), stmts: map[string]uintptr{}}
+	w := &batchWriter{rawConn: &rawConn{tls: libc.NewTLS(), stmts: map[string]uintptr{}}}
 	defer func() {
 		// The statements belong to the write connection, which is still
 		// open: Close waits for the committer before closing the pools.
@@ -94,7 +107,7 @@ func (db *DB) committer() {
 
 // onWriteConn runs fn with w on the handle of db.write's one connection,
 // taken from the pool for the time of fn.
-func (db *DB) onWriteConn(w *rawConn, fn func() error) error {
+func (db *DB) onWriteConn(w *batchWriter, fn func() error) error {
 	conn, err := db.write.Conn(context.Background())
 	if err != nil {
 		return fmt.Errorf("sqlite: write connection: %w", err)
@@ -119,7 +132,7 @@ func (db *DB) onWriteConn(w *rawConn, fn func() error) error {
 // runBatch runs a batch in one transaction, each request in its own
 // savepoint, and records each request's outcome in results. It leaves the
 // connection outside any transaction.
-func runBatch(w *rawConn, batch []*batchReq, results []error) {
+func runBatch(w *batchWriter, batch []*batchReq, results []error) {
 	bg := context.Background()
 	defer func() {
 		if lib.Xsqlite3_get_autocommit(w.tls, w.db) == 0 {
@@ -138,6 +151,7 @@ func runBatch(w *rawConn, batch []*batchReq, results []error) {
 		return
 	}
 	ok := 0
+	counters := counterSum{}
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err // the caller gave up before its turn: nothing was written
@@ -147,27 +161,43 @@ func runBatch(w *rawConn, batch []*batchReq, results []error) {
 			results[i] = err
 			continue
 		}
+		w.held = w.held[:0]
+		end := "RELEASE checkout"
 		if err := runGuarded(r, w); err != nil {
 			results[i] = err
-			if _, rerr := w.exec(bg, "ROLLBACK TO checkout"); rerr != nil {
-				// The transaction itself is gone: nothing of this batch stands.
-				_, _ = w.exec(bg, "ROLLBACK")
-				for j := range results {
-					if results[j] == nil {
-						results[j] = fmt.Errorf("sqlite: batch aborted: %w", rerr)
-					}
+			end = "ROLLBACK TO checkout"
+		}
+		if _, err := w.exec(bg, end); err != nil {
+			// The transaction itself is gone: nothing of this batch stands.
+			_, _ = w.exec(bg, "ROLLBACK")
+			for j := range results {
+				if results[j] == nil {
+					results[j] = fmt.Errorf("sqlite: batch aborted: %w", err)
 				}
+			}
+			return
+		}
+		if results[i] == nil {
+			ok++
+			for _, d := range w.held {
+				counters.add(d)
+			}
+		} else if end == "ROLLBACK TO checkout" {
+			// Rolled back to the savepoint, which stays open: release it.
+			if _, err := w.exec(bg, "RELEASE checkout"); err != nil {
+				_, _ = w.exec(bg, "ROLLBACK")
+				fail(fmt.Errorf("sqlite: batch aborted: %w", err))
 				return
 			}
-		} else {
-			ok++
-		}
-		if _, err := w.exec(bg, "RELEASE checkout"); err != nil && results[i] == nil {
-			results[i] = err
 		}
 	}
 	if ok == 0 {
 		_, _ = w.exec(bg, "ROLLBACK")
+		return
+	}
+	if err := addCounters(bg, w.rawConn, counters.rows()); err != nil {
+		_, _ = w.exec(bg, "ROLLBACK")
+		fail(fmt.Errorf("sqlite: uptake rollups: %w", err))
 		return
 	}
 	if _, err := w.exec(bg, "COMMIT"); err != nil {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/orders/orderstest"
@@ -20,7 +22,8 @@ import (
 // of stock: every checkout statement is compiled once and never again
 // (a statement SQLite recompiles on every run, as a bound LIMIT made it,
 // costs as much as no cache), the statement inserting orders served every
-// order, and the short checkouts changed nothing.
+// order, the short checkouts changed nothing, and the rollups the batches
+// wrote (summed over each batch) are exactly those rebuilt from the orders.
 func TestCheckoutStatementsCompiledOnce(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ocop.db")
@@ -124,5 +127,13 @@ func TestCheckoutStatementsCompiledOnce(t *testing.T) {
 	}
 	if len(stats) > 40 {
 		t.Errorf("%d compiled statements for one kind of checkout: is a query text built from values?", len(stats))
+	}
+
+	kept := rollupRows(t, f.raw)
+	if err := db.RebuildUptake(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rollupRows(t, f.raw), kept); diff != "" {
+		t.Errorf("rollups (-rebuilt +kept by the batches):\n%s", diff)
 	}
 }

@@ -16,7 +16,7 @@ type StmtStats struct{ Runs, Recompiles int }
 func CommitterStatements(ctx context.Context, db *DB) (map[string]StmtStats, error) {
 	out := map[string]StmtStats{}
 	err := db.batchTx(ctx, func(_ context.Context, tx txWriter) error {
-		c := tx.(*rawConn)
+		c := tx.(*batchWriter).rawConn
 		for q, st := range c.stmts {
 			out[q] = StmtStats{
 				Runs:       int(lib.Xsqlite3_stmt_status(c.tls, st, lib.SQLITE_STMTSTATUS_RUN, 0)),

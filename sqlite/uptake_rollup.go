@@ -1,11 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -191,31 +193,107 @@ func regionNeighbours(op, order string) string {
 		UNION ALL SELECT * FROM (` + from + `seller_region_id > ?4 || '.' AND seller_region_id < ?4 || '/'` + rest + `)`
 }
 
-// applyUptake adds a delta to the rollups in one statement (see migration
-// 0051 for the columns).
+// applyUptake adds a delta to the rollups (see migration 0051 for the
+// columns). On the committer it only holds the delta back: the batch
+// writes the sum of its checkouts' deltas once, before its COMMIT
+// (batchWriter).
 func applyUptake(ctx context.Context, tx txWriter, d uptake.Delta) error {
 	if d.Empty() {
 		return nil
 	}
-	args := make([]any, 0, 10*(len(d.Days)+len(d.Hours)+len(d.SellerDays)+len(d.Pairs)))
+	if b, ok := tx.(*batchWriter); ok {
+		b.held = append(b.held, d)
+		return nil
+	}
+	return addCounters(ctx, tx, counterRows(d))
+}
+
+// counterKey is the primary key of a row of uptake_counters.
+type counterKey struct {
+	region, kind, k1 string
+	k2               int64
+	k3               any // a payment method (text) or a number of hours or a day
+}
+
+// counterRow is a change to one row of uptake_counters.
+type counterRow struct {
+	key counterKey
+	c   [5]int64
+}
+
+// counterRows lists the rows of uptake_counters a delta changes.
+func counterRows(d uptake.Delta) []counterRow {
+	out := make([]counterRow, 0, len(d.Days)+len(d.Hours)+len(d.SellerDays)+len(d.Pairs))
 	for _, r := range d.Days {
-		args = append(args, r.Region, "o"+r.Grain, "", r.Period, r.Method, r.Counted, int64(r.Value), r.Cancelled, r.Outside, r.Shipped)
+		out = append(out, counterRow{counterKey{r.Region, "o" + r.Grain, "", r.Period, r.Method},
+			[5]int64{r.Counted, int64(r.Value), r.Cancelled, r.Outside, r.Shipped}})
 	}
 	for _, r := range d.Hours {
-		args = append(args, r.Region, "h"+r.Grain, "", r.Period, r.Hours, r.N, 0, 0, 0, 0)
+		out = append(out, counterRow{counterKey{r.Region, "h" + r.Grain, "", r.Period, r.Hours}, [5]int64{r.N}})
 	}
 	for _, r := range d.SellerDays {
-		args = append(args, r.Region, "s", r.SellerID, r.Day, 0, r.N, 0, 0, 0, 0)
+		out = append(out, counterRow{counterKey{r.Region, "s", r.SellerID, r.Day, int64(0)}, [5]int64{r.N}})
 	}
 	for _, r := range d.Pairs {
-		args = append(args, r.Region, "p"+strconv.Itoa(r.Kind), "", r.Start, r.End, r.N, 0, 0, 0, 0)
+		out = append(out, counterRow{counterKey{r.Region, "p" + strconv.Itoa(r.Kind), "", r.Start, r.End}, [5]int64{r.N}})
 	}
-	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	_, err := tx.exec(ctx, `INSERT INTO uptake_counters (region_id, kind, k1, k2, k3, c1, c2, c3, c4, c5)
-		VALUES `+strings.Repeat(row+", ", len(args)/10-1)+row+`
+	return out
+}
+
+// counterSum adds up the rollup changes of many writes.
+type counterSum map[counterKey]*[5]int64
+
+func (s counterSum) add(d uptake.Delta) {
+	for _, r := range counterRows(d) {
+		c := s[r.key]
+		if c == nil {
+			c = new([5]int64)
+			s[r.key] = c
+		}
+		for i, v := range r.c {
+			c[i] += v
+		}
+	}
+}
+
+// rows lists the sum in key order, so that the upserts walk the table's
+// b-tree in order. A row whose changes cancel out is kept: the table ends
+// up exactly as if each write had added its own delta.
+func (s counterSum) rows() []counterRow {
+	out := make([]counterRow, 0, len(s))
+	for k, c := range s {
+		out = append(out, counterRow{k, *c})
+	}
+	slices.SortFunc(out, func(a, b counterRow) int {
+		return cmp.Or(cmp.Compare(a.key.region, b.key.region), cmp.Compare(a.key.kind, b.key.kind),
+			cmp.Compare(a.key.k1, b.key.k1), cmp.Compare(a.key.k2, b.key.k2), cmp.Compare(fmt.Sprint(a.key.k3), fmt.Sprint(b.key.k3)))
+	})
+	return out
+}
+
+// addCounters upserts rows into uptake_counters, in statements of 32, 16,
+// …, 1 rows: few statement texts, each compiled once on the committer.
+func addCounters(ctx context.Context, tx txWriter, rows []counterRow) error {
+	const most = 32
+	for len(rows) > 0 {
+		n := most
+		for n > len(rows) {
+			n /= 2
+		}
+		args := make([]any, 0, 10*n)
+		for _, r := range rows[:n] {
+			args = append(args, r.key.region, r.key.kind, r.key.k1, r.key.k2, r.key.k3, r.c[0], r.c[1], r.c[2], r.c[3], r.c[4])
+		}
+		row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		if _, err := tx.exec(ctx, `INSERT INTO uptake_counters (region_id, kind, k1, k2, k3, c1, c2, c3, c4, c5)
+		VALUES `+strings.Repeat(row+", ", n-1)+row+`
 		ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1, c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,
-			c4 = c4 + excluded.c4, c5 = c5 + excluded.c5`, args...)
-	return err
+			c4 = c4 + excluded.c4, c5 = c5 + excluded.c5`, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // Execer runs statements: a *sql.DB or a *sql.Tx.
