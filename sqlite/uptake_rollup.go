@@ -266,9 +266,27 @@ func (s counterSum) rows() []counterRow {
 	}
 	slices.SortFunc(out, func(a, b counterRow) int {
 		return cmp.Or(cmp.Compare(a.key.region, b.key.region), cmp.Compare(a.key.kind, b.key.kind),
-			cmp.Compare(a.key.k1, b.key.k1), cmp.Compare(a.key.k2, b.key.k2), cmp.Compare(fmt.Sprint(a.key.k3), fmt.Sprint(b.key.k3)))
+			cmp.Compare(a.key.k1, b.key.k1), cmp.Compare(a.key.k2, b.key.k2), compareK3(a.key.k3, b.key.k3))
 	})
 	return out
+}
+
+// compareK3 orders the last key column: numbers before text, as SQLite
+// does.
+func compareK3(a, b any) int {
+	as, aText := a.(string)
+	bs, bText := b.(string)
+	switch {
+	case aText && bText:
+		return cmp.Compare(as, bs)
+	case aText:
+		return 1
+	case bText:
+		return -1
+	}
+	an, _ := a.(int64)
+	bn, _ := b.(int64)
+	return cmp.Compare(an, bn)
 }
 
 // addCounters upserts rows into uptake_counters, in statements of 32, 16,
