@@ -34,27 +34,46 @@ const (
 	batchSize = 5000
 )
 
+// Options tune an Index.
+type Options struct {
+	// CacheBytes bounds the answers kept for searches asked again before
+	// the index changes: 0 is DefaultCacheBytes, negative turns it off.
+	CacheBytes int
+}
+
+// DefaultCacheBytes is the default bound of the result cache.
+const DefaultCacheBytes = 32 << 20
+
 // Index is a search.Index in a directory. It is safe for concurrent use.
 type Index struct {
 	dir      string
+	cache    int // Options.CacheBytes, resolved
 	synonyms map[string][]string
 	longest  int
 
 	rebuild sync.Mutex // one Rebuild at a time
 
-	mu     sync.RWMutex // guards the fields below; searches share it, a swap takes it
-	live   bleve.Index
-	gen    string
-	closed bool
+	mu   sync.RWMutex // guards the fields below; searches share it, a swap takes it
+	live *generation
+	gen  string
+	// outdated: the live generation was made by an older mapping.
+	outdated bool
+	closed   bool
 }
 
-// Open opens the index in dir, creating dir and an empty index if needed.
-// Leftovers of an interrupted Rebuild are removed.
-func Open(dir string) (*Index, error) {
+// Open opens the index in dir with the default options; see OpenWith.
+func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens the index in dir, creating dir and an empty index if
+// needed. Leftovers of an interrupted Rebuild are removed.
+func OpenWith(dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("bleveindex: %w", err)
 	}
-	x := &Index{dir: dir, synonyms: search.FoldedSynonyms()}
+	if opts.CacheBytes == 0 {
+		opts.CacheBytes = DefaultCacheBytes
+	}
+	x := &Index{dir: dir, cache: opts.CacheBytes, synonyms: search.FoldedSynonyms()}
 	x.longest = search.LongestSynonym(x.synonyms)
 
 	gen, err := readCurrent(dir)
@@ -69,7 +88,7 @@ func Open(dir string) (*Index, error) {
 			idx.Close()
 			return nil, err
 		}
-		x.live, x.gen = idx, gen
+		x.live, x.gen = startGeneration(idx, newColumns(), false, x.cache), gen
 	case err != nil:
 		return nil, err
 	default:
@@ -77,7 +96,13 @@ func Open(dir string) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bleveindex: open %s: %w", gen, err)
 		}
-		x.live, x.gen = idx, gen
+		v, err := idx.GetInternal(mappingKey)
+		if err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("bleveindex: open %s: %w", gen, err)
+		}
+		x.outdated = string(v) != mappingVersion
+		x.live, x.gen = startGeneration(idx, newColumns(), true, x.cache), gen
 	}
 	x.removeOtherGenerations()
 	return x, nil
@@ -94,7 +119,27 @@ func create(path string) (bleve.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleveindex: create: %w", err)
 	}
+	if err := idx.SetInternal(mappingKey, []byte(mappingVersion)); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("bleveindex: create: %w", err)
+	}
 	return idx, nil
+}
+
+// mappingVersion names the mapping newMapping makes; a generation records
+// the version it was made with under mappingKey. Version 2 added
+// fieldMarked; generations without a version are older.
+const mappingVersion = "2"
+
+var mappingKey = []byte("ocop.mapping")
+
+// Outdated reports whether the live generation was made by an older
+// version of this package: it answers, but ranks less well than a fresh
+// one until Rebuild.
+func (x *Index) Outdated() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.outdated
 }
 
 func readCurrent(dir string) (string, error) {
@@ -151,9 +196,9 @@ func (x *Index) removeOtherGenerations() {
 	}
 }
 
-// index returns the live index for a read or a write; release must be
-// called when done.
-func (x *Index) index() (idx bleve.Index, release func(), err error) {
+// index returns the live generation for a read or a write; release must
+// be called when done.
+func (x *Index) index() (g *generation, release func(), err error) {
 	x.mu.RLock()
 	if x.closed {
 		x.mu.RUnlock()
@@ -180,21 +225,23 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Document) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	idx, release, err := x.index()
+	g, release, err := x.index()
 	if err != nil {
 		return err
 	}
 	defer release()
-	b := idx.NewBatch()
+	b := g.idx.NewBatch()
 	if err := addAll(b, docs); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := idx.Batch(b); err != nil {
+	g.cols.reserve(docs)
+	if err := g.idx.Batch(b); err != nil {
 		return internal("upsert", err)
 	}
+	g.cols.put(docs)
 	return nil
 }
 
@@ -219,21 +266,22 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	idx, release, err := x.index()
+	g, release, err := x.index()
 	if err != nil {
 		return err
 	}
 	defer release()
-	b := idx.NewBatch()
+	b := g.idx.NewBatch()
 	for _, id := range ids {
 		b.Delete(id)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := idx.Batch(b); err != nil {
+	if err := g.idx.Batch(b); err != nil {
 		return internal("delete", err)
 	}
+	g.cols.remove(ids)
 	return nil
 }
 
@@ -244,17 +292,37 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	if err != nil {
 		return search.Result{}, err
 	}
-	idx, release, err := x.index()
+	g, release, err := x.index()
 	if err != nil {
 		return search.Result{}, err
 	}
 	defer release()
-	res, err := idx.SearchInContext(ctx, request(q, x.synonyms, x.longest))
+	var out search.Result
+	if g.cols.ready.Load() {
+		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+	} else {
+		out, err = x.searchBleve(ctx, g.idx, q)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return search.Result{}, ctx.Err()
 		}
-		return search.Result{}, internal("search", err)
+		if e := (*market.Error)(nil); !errors.As(err, &e) {
+			err = internal("search", err)
+		}
+		return search.Result{}, err
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// searchBleve answers q with Bleve alone: filters, facets and sorts read
+// doc values match by match. It serves while the columns of an existing
+// index load after Open.
+func (x *Index) searchBleve(ctx context.Context, idx bleve.Index, q search.Query) (search.Result, error) {
+	res, err := idx.SearchInContext(ctx, request(q, x.synonyms, x.longest))
+	if err != nil {
+		return search.Result{}, err
 	}
 	out := search.Result{
 		Hits:    make([]search.Document, 0, len(res.Hits)),
@@ -272,7 +340,6 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 		out.Hits = append(out.Hits, d)
 	}
 	out.Facets = facets(res.Facets[fieldFacet])
-	out.Took = time.Since(start)
 	return out, nil
 }
 
@@ -311,7 +378,8 @@ func (x *Index) Rebuild(ctx context.Context, docs iter.Seq2[search.Document, err
 	if err != nil {
 		return 0, err
 	}
-	n, err := fill(ctx, fresh, docs)
+	cols := newColumns()
+	n, err := fill(ctx, fresh, cols, docs)
 	if err != nil {
 		fresh.Close()
 		os.RemoveAll(path)
@@ -332,17 +400,20 @@ func (x *Index) Rebuild(ctx context.Context, docs iter.Seq2[search.Document, err
 		return 0, err
 	}
 	old := x.live
-	x.live, x.gen = fresh, gen
+	x.live, x.gen = startGeneration(fresh, cols, false, x.cache), gen
+	x.outdated = false
 	x.mu.Unlock()
 
-	old.Close()
+	old.close()
 	x.removeOtherGenerations()
 	return n, nil
 }
 
-func fill(ctx context.Context, idx bleve.Index, docs iter.Seq2[search.Document, error]) (int, error) {
+// fill indexes docs in idx, which no search sees yet, and their rows in cols.
+func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[search.Document, error]) (int, error) {
 	n := 0
 	b := idx.NewBatch()
+	pending := make([]search.Document, 0, batchSize)
 	flush := func() error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -350,6 +421,8 @@ func fill(ctx context.Context, idx bleve.Index, docs iter.Seq2[search.Document, 
 		if err := idx.Batch(b); err != nil {
 			return internal("rebuild", err)
 		}
+		cols.put(pending)
+		pending = pending[:0]
 		b.Reset()
 		return nil
 	}
@@ -360,6 +433,7 @@ func fill(ctx context.Context, idx bleve.Index, docs iter.Seq2[search.Document, 
 		if err := addAll(b, []search.Document{d}); err != nil {
 			return 0, err
 		}
+		pending = append(pending, d)
 		n++
 		if b.Size() >= batchSize {
 			if err := flush(); err != nil {
@@ -375,12 +449,12 @@ func fill(ctx context.Context, idx bleve.Index, docs iter.Seq2[search.Document, 
 
 // Stats counts the documents of the live generation.
 func (x *Index) Stats(ctx context.Context) (search.Stats, error) {
-	idx, release, err := x.index()
+	g, release, err := x.index()
 	if err != nil {
 		return search.Stats{}, err
 	}
 	defer release()
-	n, err := idx.DocCount()
+	n, err := g.idx.DocCount()
 	if err != nil {
 		return search.Stats{}, internal("stats", err)
 	}
@@ -398,7 +472,7 @@ func (x *Index) Close() error {
 		return nil
 	}
 	x.closed = true
-	return x.live.Close()
+	return x.live.close()
 }
 
 func internal(op string, err error) error {

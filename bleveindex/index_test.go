@@ -78,3 +78,87 @@ func TestReopenKeepsTheLiveGeneration(t *testing.T) {
 		t.Errorf("directory holds %v", names)
 	}
 }
+
+// Typed with its tone marks, a word ranks the products named with those
+// marks first: "dứa" (pineapple: khóm, thơm) before "dừa" (coconut),
+// which folds alike; without marks both count the same.
+func TestToneMarksRankFirst(t *testing.T) {
+	idx := newIndex(t)
+	ctx := context.Background()
+	if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
+		t.Fatal(err)
+	}
+	pineapples, coconuts := []string{"p02", "p03", "p04", "p23"}, []string{"p20", "p21", "p22"}
+	rank := func(text string) map[string]int {
+		res, err := idx.Search(ctx, search.Query{Text: text, PerPage: search.MaxPerPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := map[string]int{}
+		for i, d := range res.Hits {
+			at[d.ID] = i
+		}
+		for _, id := range append(pineapples, coconuts...) {
+			if _, ok := at[id]; !ok {
+				t.Fatalf("%q does not find %s: %v", text, id, at)
+			}
+		}
+		return at
+	}
+	before := func(text string, first, then []string) {
+		at := rank(text)
+		for _, a := range first {
+			for _, b := range then {
+				if at[a] > at[b] {
+					t.Errorf("%q ranks %s (#%d) after %s (#%d)", text, a, at[a]+1, b, at[b]+1)
+				}
+			}
+		}
+	}
+	before("dứa", pineapples, coconuts)
+	before("Dứa", pineapples, coconuts)
+	before("dừa", coconuts, pineapples)
+	rank("dua") // both, in whatever order
+}
+
+// A generation made by an older mapping says so until a rebuild replaces it.
+func TestOutdatedUntilRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx.Outdated() {
+		t.Error("a new index is outdated")
+	}
+	if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
+		t.Fatal(err)
+	}
+	idx.MarkMapping("1")
+	idx.Close()
+
+	idx, err = bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if !idx.Outdated() {
+		t.Fatal("an index of mapping 1 is not outdated")
+	}
+	if res, err := idx.Search(ctx, search.Query{Text: "khóm"}); err != nil || res.Total == 0 {
+		t.Errorf("an outdated index does not answer: %+v, %v", res, err)
+	}
+	if _, err := idx.Rebuild(ctx, func(yield func(search.Document, error) bool) {
+		for _, d := range searchtest.Corpus() {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if idx.Outdated() {
+		t.Error("still outdated after a rebuild")
+	}
+}

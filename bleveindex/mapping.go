@@ -18,6 +18,7 @@ import (
 // Field names in the Bleve index.
 const (
 	fieldName    = "name"   // folded name, for ranking names first
+	fieldMarked  = "marked" // the name with its tone marks (search.Marked), for ranking what was typed first
 	fieldText    = "text"   // folded name, description, seller and region names
 	fieldPrefix  = "prefix" // the first 1 to shortPrefix letters of every word of text
 	fieldFacet   = "facet"  // facet values, as facetTerm makes them; also filtered on
@@ -38,6 +39,7 @@ const foldedAnalyzer = "folded"
 // entry is what Bleve indexes for one document.
 type entry struct {
 	Name    string   `json:"name"`
+	Marked  string   `json:"marked"`
 	Text    string   `json:"text"`
 	Prefix  string   `json:"prefix"`
 	Facet   []string `json:"facet"`
@@ -97,6 +99,7 @@ func toEntry(d search.Document) (entry, error) {
 	}
 	e := entry{
 		Name:    search.Fold(d.Name),
+		Marked:  search.Marked(d.Name),
 		Text:    text,
 		Prefix:  shortPrefixes(text),
 		Facet:   facet,
@@ -220,6 +223,7 @@ func newMapping() (mapping.IndexMapping, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldName, text(false))
+	doc.AddFieldMappingsAt(fieldMarked, text(false))
 	doc.AddFieldMappingsAt(fieldText, text(true))
 	doc.AddFieldMappingsAt(fieldPrefix, text(false))
 	doc.AddFieldMappingsAt(fieldFacet, keyword())

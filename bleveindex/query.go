@@ -17,14 +17,21 @@ import (
 // must match.
 type clause struct {
 	phrase   string   // folded, as typed
+	marked   string   // as typed with its tone marks (search.Marked), "" if it has none
 	synonyms []string // folded phrases meaning the same
 	prefix   bool     // the last word typed: it may be the start of a word
 }
 
-// clauses reads folded words into clauses, taking the longest phrase of
-// the synonym table at each point, so "dau phong rang" is the phrase
-// "dau phong" (= "lac") and then "rang".
-func clauses(words []string, synonyms map[string][]string, longest int) []clause {
+// clauses reads the words of text into clauses, taking the longest
+// phrase of the synonym table at each point, so "dau phong rang" is the
+// phrase "dau phong" (= "lac") and then "rang".
+func clauses(text string, synonyms map[string][]string, longest int) []clause {
+	words := search.Words(text)
+	// Marked and Fold split text alike, so the words pair up.
+	marked := strings.Fields(search.Marked(text))
+	if len(marked) != len(words) {
+		marked = nil
+	}
 	var out []clause
 	for i := 0; i < len(words); {
 		n := 1
@@ -35,9 +42,16 @@ func clauses(words []string, synonyms map[string][]string, longest int) []clause
 			}
 		}
 		phrase := strings.Join(words[i:i+n], " ")
+		var m string
+		if marked != nil {
+			if m = strings.Join(marked[i:i+n], " "); m == phrase {
+				m = ""
+			}
+		}
 		i += n
 		out = append(out, clause{
 			phrase:   phrase,
+			marked:   m,
 			synonyms: synonyms[phrase],
 			prefix:   i == len(words) && n == 1,
 		})
@@ -63,11 +77,21 @@ func textQueries(cs []clause) []query.Query {
 }
 
 // nameQuery matches any clause in the name; it only adds to the score, so
-// that products named after what the buyer typed come first.
+// that products named after what the buyer typed come first. A clause
+// typed with tone marks counts only with the same marks: "dứa" (pineapple)
+// ranks products named dứa, or khóm and thơm (its synonyms), before those
+// named dừa (coconut), which merely fold alike.
 func nameQuery(cs []clause) query.Query {
 	alts := make([]query.Query, 0, len(cs))
 	for _, c := range cs {
-		alts = append(alts, clauseQuery(c, fieldName, nameBoost))
+		if c.marked == "" {
+			alts = append(alts, clauseQuery(c, fieldName, nameBoost))
+			continue
+		}
+		alts = append(alts, phrase(c.marked, fieldMarked, nameBoost))
+		for _, s := range c.synonyms {
+			alts = append(alts, phrase(s, fieldName, nameBoost*synonymBoost))
+		}
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
@@ -232,11 +256,25 @@ func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
 }
 
+// textQuery matches the words of q, and its filters: they weigh nothing
+// in the score, but let Bleve leap over the documents they rule out. With
+// byScore, names that match rank first.
+func textQuery(q search.Query, cs []clause, byScore bool) query.Query {
+	must := append(filterQueries(q), textQueries(cs)...)
+	if !byScore {
+		return bleve.NewConjunctionQuery(must...)
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	b.AddShould(nameQuery(cs))
+	return b
+}
+
 // request builds the Bleve search for a normalised query. Filters and
 // words go into one conjunction, which leaps over the documents that the
 // sparsest of them rules out.
 func request(q search.Query, synonyms map[string][]string, longest int) *bleve.SearchRequest {
-	cs := clauses(search.Words(q.Text), synonyms, longest)
+	cs := clauses(q.Text, synonyms, longest)
 	must := append(filterQueries(q), textQueries(cs)...)
 	byScore := len(cs) > 0 && q.Sort == search.SortRelevance
 	var match query.Query

@@ -16,17 +16,19 @@ func TestClauses(t *testing.T) {
 		want []clause
 	}{
 		{"", nil},
-		{"khóm", []clause{{phrase: "khom", synonyms: []string{"dua", "thom"}, prefix: true}}},
-		{"đậu phộng rang", []clause{{phrase: "dau phong", synonyms: []string{"lac"}}, {phrase: "rang", prefix: true}}},
-		{"kẹo đậu phộng", []clause{{phrase: "keo"}, {phrase: "dau phong", synonyms: []string{"lac"}}}},
-		{"bánh đa nem", []clause{{phrase: "banh da nem", synonyms: []string{"banh trang"}}}},
-		{"bánh đa", []clause{{phrase: "banh"}, {phrase: "da", prefix: true}}},
-		{"khô cá quả", []clause{{phrase: "kho"}, {phrase: "ca qua", synonyms: []string{"ca chuoi", "ca loc"}}}},
-		{"củ sắn", []clause{{phrase: "cu san", synonyms: []string{"cu dau"}}}},
-		{"sắn", []clause{{phrase: "san", synonyms: []string{"khoai mi"}, prefix: true}}},
+		{"khóm", []clause{{phrase: "khom", marked: "khóm", synonyms: []string{"dua", "thom"}, prefix: true}}},
+		{"đậu phộng rang", []clause{{phrase: "dau phong", marked: "đậu phộng", synonyms: []string{"lac"}}, {phrase: "rang", prefix: true}}},
+		{"kẹo đậu phộng", []clause{{phrase: "keo", marked: "kẹo"}, {phrase: "dau phong", marked: "đậu phộng", synonyms: []string{"lac"}}}},
+		{"bánh đa nem", []clause{{phrase: "banh da nem", marked: "bánh đa nem", synonyms: []string{"banh trang"}}}},
+		{"bánh đa", []clause{{phrase: "banh", marked: "bánh"}, {phrase: "da", marked: "đa", prefix: true}}},
+		{"khô cá quả", []clause{{phrase: "kho", marked: "khô"}, {phrase: "ca qua", marked: "cá quả", synonyms: []string{"ca chuoi", "ca loc"}}}},
+		{"củ sắn", []clause{{phrase: "cu san", marked: "củ sắn", synonyms: []string{"cu dau"}}}},
+		{"sắn", []clause{{phrase: "san", marked: "sắn", synonyms: []string{"khoai mi"}, prefix: true}}},
+		{"hoa sung", []clause{{phrase: "hoa", synonyms: []string{"bong"}}, {phrase: "sung", prefix: true}}},
+		{"Mật ong", []clause{{phrase: "mat", marked: "mật"}, {phrase: "ong", prefix: true}}},
 	}
 	for _, tt := range tests {
-		got := clauses(search.Words(tt.text), syn, longest)
+		got := clauses(tt.text, syn, longest)
 		if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(clause{})); diff != "" {
 			t.Errorf("clauses(%q) (-want +got):\n%s", tt.text, diff)
 		}

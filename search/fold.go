@@ -16,7 +16,15 @@ import (
 //
 // Folding loses information on purpose: a buyer on a phone without a
 // Vietnamese keyboard types "dua" and expects to find both dừa and dứa.
-func Fold(s string) string {
+func Fold(s string) string { return fold(s, false) }
+
+// Marked returns s as Fold does but keeping the tone and vowel marks (and
+// đ): "Nước ép DỨA!" is "nước ép dứa". Engines rank with it, so that a
+// buyer who typed the marks sees what they wrote before what merely folds
+// alike ("dứa", pineapple, before "dừa", coconut).
+func Marked(s string) string { return fold(s, true) }
+
+func fold(s string, keepMarks bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	gap := false      // a separator was seen since the last written letter
@@ -39,9 +47,17 @@ func Fold(s string) string {
 				continue
 			}
 		case unicode.Is(unicode.Mn, r):
+			if keepMarks && !gap && b.Len() > 0 { // on the letter before it
+				b.WriteRune(r)
+				nonASCII = true
+			}
 			continue
 		case r == 'đ' || r == 'Đ':
 			r = 'd'
+			if keepMarks {
+				r = 'đ'
+				nonASCII = true
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)
 			nonASCII = true

@@ -75,3 +75,22 @@ func TestWords(t *testing.T) {
 		t.Errorf("Words of punctuation should be nil")
 	}
 }
+
+func TestMarked(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Nước ép DỨA!", "nước ép dứa"},
+		{"Đường thốt-nốt", "đường thốt nốt"},
+		{norm.NFD.String("Dừa sáp Cầu Kè"), "dừa sáp cầu kè"},
+		{"hoa sung", "hoa sung"},
+		{"  \u0301dứa", "dứa"}, // a stray mark with no letter before it
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Marked(tt.in); got != tt.want {
+			t.Errorf("Marked(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if Fold(Marked(tt.in)) != Fold(tt.in) {
+			t.Errorf("Fold(Marked(%q)) = %q, want Fold = %q", tt.in, Fold(Marked(tt.in)), Fold(tt.in))
+		}
+	}
+}

@@ -30,6 +30,9 @@ type config struct {
 	TrustProxy           bool
 	SQLiteSynchronous    string
 	ShutdownTimeout      time.Duration
+	// SearchCacheMB bounds the embedded search engine's result cache
+	// (OCOP_SEARCH_CACHE_MB); 0 turns it off.
+	SearchCacheMB int
 
 	// Checkout, orders and payments.
 	PaymentHold       time.Duration // OCOP_PAYMENT_HOLD: how long unpaid card/transfer checkouts keep stock
@@ -82,6 +85,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.TrustProxy = trust
 	if c.ShutdownTimeout, err = time.ParseDuration(get("OCOP_SHUTDOWN_TIMEOUT", "20s")); err != nil {
 		return c, fmt.Errorf("OCOP_SHUTDOWN_TIMEOUT: %w", err)
+	}
+	if c.SearchCacheMB, err = strconv.Atoi(get("OCOP_SEARCH_CACHE_MB", "32")); err != nil || c.SearchCacheMB < 0 || c.SearchCacheMB > 4096 {
+		return c, fmt.Errorf("OCOP_SEARCH_CACHE_MB must be a whole number of megabytes from 0 (off) to 4096, not %q", get("OCOP_SEARCH_CACHE_MB", ""))
 	}
 	if c.PaymentHold, err = time.ParseDuration(get("OCOP_PAYMENT_HOLD", "30m")); err != nil || c.PaymentHold <= 0 {
 		return c, fmt.Errorf("OCOP_PAYMENT_HOLD must be a positive duration such as 30m, not %q", get("OCOP_PAYMENT_HOLD", ""))

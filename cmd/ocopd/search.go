@@ -57,7 +57,11 @@ func openIndex(ctx context.Context, cfg config, logger *slog.Logger) (search.Ind
 	}
 	ch := make(chan opened, 1)
 	go func() {
-		idx, err := bleveindex.Open(filepath.Join(cfg.DataDir, "search"))
+		cache := cfg.SearchCacheMB << 20
+		if cache == 0 {
+			cache = -1 // off
+		}
+		idx, err := bleveindex.OpenWith(filepath.Join(cfg.DataDir, "search"), bleveindex.Options{CacheBytes: cache})
 		ch <- opened{idx, err}
 	}()
 	var idx search.Index

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/ocopmarket/market/httpserver/apitest"
 )
@@ -401,4 +404,36 @@ func readyGeneration(t *testing.T, s *testServer) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// An index made by an older version of the mapping is rebuilt at start,
+// in the background, and answers meanwhile.
+func TestOutdatedIndexIsRebuiltAtStart(t *testing.T) {
+	m := newMekong(t)
+	before := readyGeneration(t, m.srv)
+	if err := m.srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	// What an older ocopd left: a generation with the first mapping.
+	idx, err := bleve.Open(filepath.Join(m.srv.env["OCOP_DATA_DIR"], "search", before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.SetInternal([]byte("ocop.mapping"), []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+
+	env := maps.Clone(m.srv.env)
+	delete(env, "OCOP_ADDR") // a fresh port
+	srv := startServer(t, env)
+	c := apitest.New(t, srv.URL)
+	deadline := time.Now().Add(30 * time.Second)
+	for readyGeneration(t, srv) == before {
+		if time.Now().After(deadline) {
+			t.Fatal("the outdated index was not rebuilt within 30 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitFound(t, c, "q=khom", "in the rebuilt index", func(r searchJSON) bool { return r.Total == 2 })
 }

@@ -196,6 +196,21 @@ func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
 		defer wg.Done()
 		a.search.syncer.Run(ctx)
 	}()
+	// An embedded index made by an older version is rebuilt once, in the
+	// background: it answers meanwhile, ranking as its version did.
+	if x, ok := a.search.index.(interface{ Outdated() bool }); ok && x.Outdated() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.logger.Info("the search index was made by an older version of ocopd: rebuilding it in the background")
+			n, err := a.search.syncer.Reindex(ctx, nil)
+			if err != nil {
+				a.logger.Warn("rebuilding the outdated search index failed; `ocopd reindex` retries", "err", err)
+				return
+			}
+			a.logger.Info("search index rebuilt", "count", n)
+		}()
+	}
 	// Checkout, orders and payments: unpaid card and bank-transfer checkouts give their stock back.
 	a.every(ctx, wg, "expire-unpaid-orders", time.Minute, func(ctx context.Context) error {
 		n, err := a.orders.ExpireUnpaid(ctx)

@@ -1,0 +1,102 @@
+package bleveindex
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/ocopmarket/market/search"
+)
+
+// resultCache keeps the answers to recent searches until the index
+// changes, as search engines' query result caches do: on a marketplace
+// the same few hundred searches ("mật ong", a province, a category page)
+// make most of the traffic. Any write to the generation empties it, so an
+// answer from the cache is always the answer the index would give now.
+// It holds at most maxBytes of documents (estimated), oldest out first.
+type resultCache struct {
+	maxBytes int
+
+	mu      sync.Mutex
+	version uint64 // of the columns, when the entries were made
+	entries map[search.Query]cachedResult
+	order   []search.Query // oldest first
+	bytes   int
+}
+
+type cachedResult struct {
+	res   search.Result
+	bytes int
+}
+
+func newResultCache(maxBytes int) *resultCache {
+	return &resultCache{maxBytes: maxBytes, entries: map[search.Query]cachedResult{}}
+}
+
+// get returns the answer to q made at version, if kept.
+func (rc *resultCache) get(q search.Query, version uint64) (search.Result, bool) {
+	if rc == nil || rc.maxBytes <= 0 {
+		return search.Result{}, false
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.version != version {
+		return search.Result{}, false
+	}
+	e, ok := rc.entries[q]
+	if !ok {
+		return search.Result{}, false
+	}
+	// The caller gets its own hits; facet maps are shared and read only.
+	res := e.res
+	res.Hits = slices.Clone(res.Hits)
+	return res, true
+}
+
+// put keeps the answer to q made at version.
+func (rc *resultCache) put(q search.Query, version uint64, res search.Result) {
+	if rc == nil || rc.maxBytes <= 0 {
+		return
+	}
+	size := resultBytes(res)
+	if size > rc.maxBytes/8 {
+		return // one answer never crowds out the rest
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	switch {
+	case version > rc.version:
+		clear(rc.entries)
+		rc.order, rc.bytes, rc.version = rc.order[:0], 0, version
+	case version < rc.version:
+		return // made before a change the cache has seen
+	}
+	if _, ok := rc.entries[q]; ok {
+		return
+	}
+	for rc.bytes+size > rc.maxBytes && len(rc.order) > 0 {
+		old := rc.order[0]
+		rc.order = rc.order[1:]
+		rc.bytes -= rc.entries[old].bytes
+		delete(rc.entries, old)
+	}
+	res.Hits = slices.Clone(res.Hits)
+	rc.entries[q] = cachedResult{res: res, bytes: size}
+	rc.order = append(rc.order, q)
+	rc.bytes += size
+}
+
+// resultBytes estimates the memory an answer holds.
+func resultBytes(res search.Result) int {
+	n := 256
+	for _, d := range res.Hits {
+		n += 256 + len(d.ID) + len(d.Name) + len(d.Description) + len(d.SellerName) + len(d.RegionName) +
+			len(d.Unit) + len(d.ImageURL) + 24*(len(d.CategoryIDs)+len(d.RegionIDs))
+	}
+	for _, values := range res.Facets {
+		n += 64 + 48*len(values)
+		for v := range values {
+			n += len(v)
+		}
+	}
+	return n
+}

@@ -1,0 +1,157 @@
+package bleveindex_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ocopmarket/market/bleveindex"
+	"github.com/ocopmarket/market/search"
+)
+
+// queries is a spread of searches over the synthetic catalogue: words,
+// folded, with typos, synonyms and prefixes, every filter, every sort,
+// deep pages.
+func queries() []search.Query {
+	texts := []string{"", "mật ong", "mat ong", "khô cá", "dừa", "dua", "khom", "thơm", "bưởi năm roi", "buoi nam r",
+		"gạo thơm", "thot not", "nấm", "banh pia", "tắc", "lac", "mật ong tri tôn", "xoai cat hoa loc", "zzz", "c"}
+	var out []search.Query
+	for i, text := range texts {
+		for j, sort := range search.Sorts() {
+			q := search.Query{Text: text, Sort: sort, PerPage: 7, Page: 1 + (i+j)%3}
+			switch (i + j) % 6 {
+			case 1:
+				q.RegionID = provinces[(i+j)%len(provinces)]
+			case 2:
+				q.CategoryID = fmt.Sprintf("cat-%d", (i+j)%8)
+				q.InStock = true
+			case 3:
+				q.MinStars = 3 + (i+j)%3
+				q.MinPrice, q.MaxPrice = 50_000, 300_000
+			case 4:
+				q.SellerID = fmt.Sprintf("seller%04d", (i*7+j)%300)
+			case 5:
+				q.RegionID = fmt.Sprintf("%s-x%02d", provinces[i%len(provinces)], j)
+				q.CategoryID = "cat-root"
+			}
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// sameAnswers checks that the columns give every query the answer of
+// Bleve's own path: totals, facets, and the hits in order.
+func sameAnswers(t *testing.T, idx *bleveindex.Index) {
+	t.Helper()
+	ctx := context.Background()
+	found := 0
+	for _, q := range queries() {
+		got, err := idx.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		want, err := idx.SearchBleve(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if got.Total != want.Total {
+			t.Errorf("%+v: total %d, Bleve's path %d", q, got.Total, want.Total)
+		}
+		if diff := cmp.Diff(want.Facets, got.Facets); diff != "" {
+			t.Errorf("%+v: facets (-Bleve's path +columns):\n%s", q, diff)
+		}
+		if diff := cmp.Diff(want.Hits, got.Hits); diff != "" {
+			t.Errorf("%+v: hits (-Bleve's path +columns):\n%s", q, diff)
+		}
+		if len(got.Hits) > 0 {
+			found++
+		}
+	}
+	if found < len(queries())/2 {
+		t.Errorf("only %d of %d queries found anything: the comparison proves little", found, len(queries()))
+	}
+}
+
+func TestColumnsAnswerAsBleveDoes(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []search.Document
+	for d := range syntheticDocs(3000) {
+		docs = append(docs, d)
+	}
+	// As the syncer sends them: batches, then changes and deletes.
+	for batch := range slices.Chunk(docs, 500) {
+		if err := idx.Upsert(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("after upserts", func(t *testing.T) { sameAnswers(t, idx) })
+
+	var changed, deleted []search.Document
+	for i := 0; i < len(docs); i += 7 {
+		d := docs[i]
+		d.PriceVND += 1_000
+		d.InStock = !d.InStock
+		d.Sold += 10
+		d.Stars = (d.Stars + 4) % 6
+		if i%2 == 0 { // moved to another commune and category
+			commune := fmt.Sprintf("%s-x%02d", provinces[i%len(provinces)], i%60)
+			d.RegionID, d.RegionIDs = commune, []string{commune, provinces[i%len(provinces)]}
+			d.CategoryID, d.CategoryIDs = "cat-9", []string{"cat-9", "cat-root"}
+		}
+		changed = append(changed, d)
+	}
+	for i := 3; i < len(docs); i += 11 {
+		deleted = append(deleted, docs[i])
+	}
+	if err := idx.Upsert(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(deleted))
+	for i, d := range deleted {
+		ids[i] = d.ID
+	}
+	if err := idx.Delete(ctx, ids); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("after changes and deletes", func(t *testing.T) { sameAnswers(t, idx) })
+
+	// A deleted product that comes back is found again, with its new values.
+	back := deleted[0]
+	back.Name = "Hoa súng Châu Thành A"
+	if err := idx.Upsert(ctx, []search.Document{back}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := idx.Search(ctx, search.Query{Text: "hoa sung"})
+	if err != nil || res.Total != 1 || res.Hits[0].ID != back.ID {
+		t.Fatalf("search for a product upserted again = %+v, %v", res, err)
+	}
+
+	// Reopened, the index loads its columns from what it stored.
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	idx, err = bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if !idx.ColumnsReady() {
+		t.Fatal("the columns of the reopened index never loaded")
+	}
+	t.Run("after reopening", func(t *testing.T) { sameAnswers(t, idx) })
+
+	// A rebuild makes the columns of its new generation as it fills it.
+	if _, err := idx.Rebuild(ctx, syntheticDocs(2000)); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("after a rebuild", func(t *testing.T) { sameAnswers(t, idx) })
+}

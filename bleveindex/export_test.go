@@ -1,0 +1,52 @@
+package bleveindex
+
+import (
+	"context"
+	"time"
+
+	"github.com/ocopmarket/market/search"
+)
+
+// SearchBleve answers q on Bleve's own path, as searches are answered
+// while the columns of an existing index load.
+func (x *Index) SearchBleve(ctx context.Context, q search.Query) (search.Result, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return search.Result{}, err
+	}
+	g, release, err := x.index()
+	if err != nil {
+		return search.Result{}, err
+	}
+	defer release()
+	return x.searchBleve(ctx, g.idx, q)
+}
+
+// ColumnsReady waits up to a minute for the columns of the live
+// generation and reports whether they are ready.
+func (x *Index) ColumnsReady() bool {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		g, release, err := x.index()
+		if err != nil {
+			return false
+		}
+		ready := g.cols.ready.Load()
+		release()
+		if ready {
+			return true
+		}
+	}
+	return false
+}
+
+// MarkMapping records v as the mapping version of the live generation.
+func (x *Index) MarkMapping(v string) {
+	g, release, err := x.index()
+	if err != nil {
+		panic(err)
+	}
+	defer release()
+	if err := g.idx.SetInternal(mappingKey, []byte(v)); err != nil {
+		panic(err)
+	}
+}

@@ -1,0 +1,382 @@
+package bleveindex
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/ocopmarket/market/search"
+)
+
+// generation is one Bleve index and its columns, with the goroutine that
+// loads the rows of an existing index and keeps segment maps ready.
+type generation struct {
+	idx   bleve.Index
+	cols  *columns
+	cache *resultCache
+	stop  chan struct{}
+	done  sync.WaitGroup
+}
+
+// refreshEvery is how often a generation maps the segments Bleve's merges
+// made, so that searches rarely have to.
+const refreshEvery = time.Second
+
+// startGeneration serves idx. With load, the rows of the documents idx
+// already holds are read in the background; without, cols already has them.
+func startGeneration(idx bleve.Index, cols *columns, load bool, cacheBytes int) *generation {
+	g := &generation{idx: idx, cols: cols, cache: newResultCache(cacheBytes), stop: make(chan struct{})}
+	if !load {
+		cols.ready.Store(true)
+	}
+	g.done.Add(1)
+	go g.run(load)
+	return g
+}
+
+func (g *generation) run(load bool) {
+	defer g.done.Done()
+	if load {
+		if err := g.load(); err != nil {
+			// Searches keep Bleve's own path: slower, as correct.
+			return
+		}
+		g.cols.ready.Store(true)
+	}
+	tick := time.NewTicker(refreshEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-g.stop:
+			return
+		case <-tick.C:
+			g.refresh()
+		}
+	}
+}
+
+// close stops the goroutine, then closes the index.
+func (g *generation) close() error {
+	close(g.stop)
+	g.done.Wait()
+	return g.idx.Close()
+}
+
+var (
+	errNotScorch = errors.New("bleveindex: the index is not a scorch index")
+	errStopped   = errors.New("bleveindex: generation closed")
+)
+
+// snapshot opens a reader of the index as it is now.
+func (g *generation) snapshot() (*scorch.IndexSnapshot, func(), error) {
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil, nil, errNotScorch
+	}
+	return snap, func() { r.Close() }, nil
+}
+
+// load reads the row of every document of the index from its stored source.
+func (g *generation) load() error {
+	snap, release, err := g.snapshot()
+	if err != nil {
+		return err
+	}
+	defer release()
+	batch := make([]search.Document, 0, 1000)
+	for _, ss := range snap.Segments() {
+		deleted := ss.Deleted()
+		for n := uint64(0); n < uint64(ss.FullSize()); n++ {
+			if n%1000 == 0 {
+				select {
+				case <-g.stop:
+					return errStopped
+				default:
+				}
+			}
+			if deleted != nil && deleted.Contains(uint32(n)) {
+				continue
+			}
+			raw, err := storedSource(ss, n)
+			if err != nil {
+				return err
+			}
+			d, err := fromSource(raw)
+			if err != nil {
+				return err
+			}
+			if batch = append(batch, d); len(batch) == cap(batch) {
+				g.cols.putIfAbsent(batch)
+				batch = batch[:0]
+			}
+		}
+	}
+	g.cols.putIfAbsent(batch)
+	g.cols.mu.RLock()
+	defer g.cols.mu.RUnlock()
+	g.cols.resolver(snap)
+	return nil
+}
+
+// refresh maps the segments of the index as it is now and forgets those
+// merged away.
+func (g *generation) refresh() {
+	snap, release, err := g.snapshot()
+	if err != nil {
+		return
+	}
+	defer release()
+	g.cols.mu.RLock()
+	g.cols.resolver(snap)
+	g.cols.mu.RUnlock()
+	live := map[uint64]bool{}
+	for _, ss := range snap.Segments() {
+		live[ss.Id()] = true
+	}
+	g.cols.segMu.Lock()
+	for id := range g.cols.segs {
+		if !live[id] {
+			delete(g.cols.segs, id)
+		}
+	}
+	g.cols.segMu.Unlock()
+}
+
+func storedSource(ss *scorch.SegmentSnapshot, n uint64) (string, error) {
+	var raw string
+	err := ss.VisitDocument(n, func(field string, _ byte, value []byte, _ []uint64) bool {
+		if field == fieldSource {
+			raw = string(value)
+			return false
+		}
+		return true
+	})
+	return raw, err
+}
+
+// resolver turns the document numbers of one snapshot into slots and
+// stored sources.
+type resolver struct {
+	offsets []uint64 // first document number of each segment
+	segs    []*scorch.SegmentSnapshot
+	slots   [][]int32
+}
+
+// resolver maps every segment of snap, those not seen before first.
+// Callers hold mu for reading: the slots of a segment's documents were all
+// reserved before Bleve made the segment.
+func (c *columns) resolver(snap *scorch.IndexSnapshot) *resolver {
+	segs := snap.Segments()
+	r := &resolver{offsets: make([]uint64, len(segs)), segs: segs, slots: make([][]int32, len(segs))}
+	var next uint64
+	for i, ss := range segs {
+		r.offsets[i] = next
+		next += uint64(ss.FullSize())
+		r.slots[i] = c.segmentSlots(ss)
+	}
+	return r
+}
+
+func (c *columns) segmentSlots(ss *scorch.SegmentSnapshot) []int32 {
+	size := uint64(ss.FullSize())
+	c.segMu.Lock()
+	m := c.segs[ss.Id()]
+	if m == nil || m.size != size {
+		m = &segmentSlots{size: size}
+		c.segs[ss.Id()] = m
+	}
+	c.segMu.Unlock()
+	m.once.Do(func() {
+		m.slots = make([]int32, size)
+		for n := range size {
+			m.slots[n] = -1
+			if id, err := ss.DocID(n); err == nil {
+				if s, ok := c.slots[string(id)]; ok {
+					m.slots[n] = s
+				}
+			}
+		}
+	})
+	return m.slots
+}
+
+func (r *resolver) locate(doc uint64) (int, uint64) {
+	i := sort.Search(len(r.offsets), func(x int) bool { return r.offsets[x] > doc }) - 1
+	if i < 0 {
+		return -1, 0
+	}
+	return i, doc - r.offsets[i]
+}
+
+func (r *resolver) slot(doc uint64) int32 {
+	i, n := r.locate(doc)
+	if i < 0 || n >= uint64(len(r.slots[i])) {
+		return -1
+	}
+	return r.slots[i][n]
+}
+
+func (r *resolver) source(doc uint64) (string, error) {
+	i, n := r.locate(doc)
+	if i < 0 {
+		return "", nil
+	}
+	return storedSource(r.segs[i], n)
+}
+
+// visit runs q on the index and hands every match to hit; then, with the
+// snapshot still open, done gets a function reading a matched document's
+// stored source. Callers hold cols.mu for reading.
+func (g *generation) visit(ctx context.Context, q query.Query, scored bool,
+	hit func(match), done func(source func(doc uint64) (string, error)) error) error {
+	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	if !scored {
+		req.Score = "none"
+	}
+	handler := bsearch.MakeDocumentMatchHandler(func(sc *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+		snap, ok := sc.IndexReader.(*scorch.IndexSnapshot)
+		if !ok {
+			return nil, false, errNotScorch
+		}
+		r := g.cols.resolver(snap)
+		return func(d *bsearch.DocumentMatch) error {
+			if d == nil {
+				return done(r.source)
+			}
+			doc, err := docNumber(d.IndexInternalID)
+			if err != nil {
+				return err
+			}
+			hit(match{slot: r.slot(doc), score: d.Score, doc: doc})
+			sc.DocumentMatchPool.Put(d)
+			return nil
+		}, false, nil
+	})
+	_, err := g.idx.SearchInContext(context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, handler), req)
+	return err
+}
+
+func docNumber(id index.IndexInternalID) (uint64, error) {
+	if len(id) != 8 {
+		return 0, errors.New("bleveindex: unexpected internal document id")
+	}
+	return uint64(id[0])<<56 | uint64(id[1])<<48 | uint64(id[2])<<40 | uint64(id[3])<<32 |
+		uint64(id[4])<<24 | uint64(id[5])<<16 | uint64(id[6])<<8 | uint64(id[7]), nil
+}
+
+// search answers q from the cache, or from Bleve and the columns.
+func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (search.Result, error) {
+	if res, ok := g.cache.get(q, g.cols.version.Load()); ok {
+		return res, nil
+	}
+	res, version, err := g.searchColumns(ctx, q, cs)
+	if err == nil {
+		g.cache.put(q, version, res)
+	}
+	return res, err
+}
+
+// searchColumns answers q with Bleve for the words and the columns for
+// everything else; version is that of the rows it read.
+func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []clause) (_ search.Result, version uint64, _ error) {
+	c := g.cols
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	version = c.version.Load()
+	out := search.Result{Hits: []search.Document{}, Page: q.Page, PerPage: q.PerPage, Facets: facets(nil)}
+	p, possible := c.planFor(q)
+	if !possible {
+		return out, version, nil
+	}
+	t := c.newTally(p, q)
+	var page []match
+	var sources []string
+	read := func(source func(uint64) (string, error)) error {
+		sources = make([]string, len(page))
+		for i, m := range page {
+			if !m.found() {
+				continue
+			}
+			raw, err := source(m.doc)
+			if err != nil {
+				return err
+			}
+			sources[i] = raw
+		}
+		return nil
+	}
+	if len(cs) == 0 {
+		// Browsing: no words, so no Bleve postings; the rows of the
+		// narrowest filter, or every row.
+		if list, narrowed := c.candidates(p); narrowed {
+			for _, s := range list {
+				t.add(match{slot: s, doc: noDoc})
+			}
+		} else {
+			for s := range c.rows {
+				t.add(match{slot: int32(s), doc: noDoc})
+			}
+		}
+		page = t.page(q)
+		if len(page) > 0 {
+			ids := make([]string, len(page))
+			at := make(map[int32]int, len(page))
+			for i, m := range page {
+				ids[i] = c.ids[m.slot]
+				at[m.slot] = i
+			}
+			found := func(m match) {
+				if i, ok := at[m.slot]; ok {
+					page[i].doc = m.doc
+				}
+			}
+			if err := g.visit(ctx, bleve.NewDocIDQuery(ids), false, found, read); err != nil {
+				return search.Result{}, 0, err
+			}
+		}
+	} else {
+		byScore := q.Sort == search.SortRelevance
+		last := func(source func(uint64) (string, error)) error {
+			page = t.page(q)
+			return read(source)
+		}
+		if err := g.visit(ctx, textQuery(q, cs, byScore), byScore, t.add, last); err != nil {
+			return search.Result{}, 0, err
+		}
+	}
+	out.Total = t.total
+	out.Facets = t.facets()
+	for i, raw := range sources {
+		if raw == "" {
+			continue // deleted since it was counted
+		}
+		d, err := fromSource(raw)
+		if err != nil {
+			return search.Result{}, 0, internal("decode "+c.ids[page[i].slot], err)
+		}
+		out.Hits = append(out.Hits, d)
+	}
+	return out, version, nil
+}
+
+// noDoc marks a browsed match whose document number is not known yet.
+const noDoc = ^uint64(0)
+
+func (m match) found() bool { return m.doc != noDoc }
