@@ -10,16 +10,7 @@ import (
 // SearchBleve answers q on Bleve's own path, as searches are answered
 // while the columns of an existing index load.
 func (x *Index) SearchBleve(ctx context.Context, q search.Query) (search.Result, error) {
-	q, err := q.Normalize()
-	if err != nil {
-		return search.Result{}, err
-	}
-	g, release, err := x.index()
-	if err != nil {
-		return search.Result{}, err
-	}
-	defer release()
-	return x.searchBleve(ctx, g.idx, q)
+	return x.search(ctx, q, false)
 }
 
 // ColumnsReady waits up to a minute for the columns of the live

@@ -287,6 +287,12 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 
 // Search returns one page of matching products with facet counts.
 func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	return x.search(ctx, q, true)
+}
+
+// search answers q on the columns when they are ready and allowed, on
+// Bleve's own path otherwise.
+func (x *Index) search(ctx context.Context, q search.Query, columns bool) (search.Result, error) {
 	start := time.Now()
 	q, err := q.Normalize()
 	if err != nil {
@@ -298,7 +304,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	}
 	defer release()
 	var out search.Result
-	if g.cols.ready.Load() {
+	if columns && g.cols.ready.Load() {
 		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
 	} else {
 		out, err = x.searchBleve(ctx, g.idx, q)

@@ -2,6 +2,7 @@ package bleveindex_test
 
 import (
 	"context"
+	"iter"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,6 +24,17 @@ func newIndex(t *testing.T) search.Index {
 	return idx
 }
 
+// seqOf yields docs as a rebuild reads them.
+func seqOf(docs []search.Document) iter.Seq2[search.Document, error] {
+	return func(yield func(search.Document, error) bool) {
+		for _, d := range docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
 func TestContract(t *testing.T) {
 	searchtest.Run(t, newIndex)
 }
@@ -35,13 +47,7 @@ func TestReopenKeepsTheLiveGeneration(t *testing.T) {
 		t.Fatal(err)
 	}
 	corpus := searchtest.Corpus()
-	if _, err := idx.Rebuild(ctx, func(yield func(search.Document, error) bool) {
-		for _, d := range corpus {
-			if !yield(d, nil) {
-				return
-			}
-		}
-	}); err != nil {
+	if _, err := idx.Rebuild(ctx, seqOf(corpus)); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := idx.Stats(ctx)
@@ -149,13 +155,7 @@ func TestOutdatedUntilRebuilt(t *testing.T) {
 	if res, err := idx.Search(ctx, search.Query{Text: "khóm"}); err != nil || res.Total == 0 {
 		t.Errorf("an outdated index does not answer: %+v, %v", res, err)
 	}
-	if _, err := idx.Rebuild(ctx, func(yield func(search.Document, error) bool) {
-		for _, d := range searchtest.Corpus() {
-			if !yield(d, nil) {
-				return
-			}
-		}
-	}); err != nil {
+	if _, err := idx.Rebuild(ctx, seqOf(searchtest.Corpus())); err != nil {
 		t.Fatal(err)
 	}
 	if idx.Outdated() {
