@@ -298,3 +298,84 @@ func TestCloseAfterBatchesReleasesTheDatabase(t *testing.T) {
 		t.Fatalf("after reopening: %d rows (%v), want 3", n, err)
 	}
 }
+
+// TestOneBatchOfManyOnOneStatement queues transactions while the committer
+// is busy, so that they all run in the next batch: one BEGIN and one
+// COMMIT for all of them, one compiled statement for all their inserts,
+// and the failing ones rolled back alone.
+func TestOneBatchOfManyOnOneStatement(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE t (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	const insert = `INSERT INTO t (k) VALUES (?)`
+	before, err := CommitterStatements(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	blocker := make(chan error, 1)
+	go func() {
+		blocker <- db.batchTx(ctx, func(context.Context, txWriter) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	const n = 40
+	errFail := errors.New("fails after its insert")
+	results := make(chan error, n)
+	for i := range n {
+		go func() {
+			results <- db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
+				if _, err := tx.exec(ctx, insert, i); err != nil {
+					return err
+				}
+				if i%4 == 0 {
+					return errFail
+				}
+				return nil
+			})
+		}()
+	}
+	for len(db.batches) < n {
+		runtime.Gosched()
+	}
+	close(release)
+	if err := <-blocker; err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for range n {
+		switch err := <-results; {
+		case errors.Is(err, errFail):
+			failed++
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	var rows int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE k % 4 != 0`).Scan(&rows); err != nil || rows != n-n/4 || failed != n/4 {
+		t.Fatalf("%d rows stored, %d failed (%v); want %d and %d", rows, failed, err, n-n/4, n/4)
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&rows); err != nil || rows != n-n/4 {
+		t.Fatalf("%d rows in all (%v): a failed transaction's insert stayed", rows, err)
+	}
+	after, err := CommitterStatements(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The blocker's batch, the queued batch, and CommitterStatements' own.
+	if b := after["BEGIN IMMEDIATE"].Runs - before["BEGIN IMMEDIATE"].Runs; b != 3 {
+		t.Errorf("%d batches, want 3: the queued transactions did not share one", b)
+	}
+	if got := after[insert]; got.Runs != n || got.Recompiles != 0 {
+		t.Errorf("insert: %+v, want %d runs of one compiled statement", got, n)
+	}
+}
