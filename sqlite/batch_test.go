@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -28,8 +30,8 @@ func TestBatchTxIsolatesFailuresAndCommitsTheRest(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO t (k) VALUES (?)`, fmt.Sprint(i)); err != nil {
+			results[i] = db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
+				if _, err := tx.exec(ctx, `INSERT INTO t (k) VALUES (?)`, fmt.Sprint(i)); err != nil {
 					return err
 				}
 				if i%2 == 1 {
@@ -60,7 +62,7 @@ func TestBatchTxIsolatesFailuresAndCommitsTheRest(t *testing.T) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	ran := false
-	if err := db.batchTx(cancelled, func(context.Context, *sql.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
+	if err := db.batchTx(cancelled, func(context.Context, txWriter) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
 		t.Fatalf("a cancelled caller: err %v, ran %v", err, ran)
 	}
 }
@@ -72,7 +74,7 @@ func TestBatchTxSurvivesAPanic(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	err = db.batchTx(ctx, func(context.Context, *sql.Tx) error {
+	err = db.batchTx(ctx, func(context.Context, txWriter) error {
 		var m map[string]int
 		m["x"]++
 		return nil
@@ -80,7 +82,300 @@ func TestBatchTxSurvivesAPanic(t *testing.T) {
 	if err == nil {
 		t.Fatal("a panicking transaction reported success")
 	}
-	if err := db.batchTx(ctx, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+	if err := db.batchTx(ctx, func(context.Context, txWriter) error { return nil }); err != nil {
 		t.Fatalf("the committer died with the panic: %v", err)
+	}
+}
+
+// TestCommitterReusesItsStatements runs checkout-shaped transactions in
+// several waves (so in several batches, most with many transactions each),
+// some failing after their writes, while other writes go through the
+// database/sql pool: each statement of the committer is compiled once and
+// serves every transaction of every batch, failures are rolled back alone,
+// and the other writer never meets a busy database.
+func TestCommitterReusesItsStatements(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	const insert, count = `INSERT INTO t (k, n) VALUES (?, ?)`, `SELECT count(*) FROM t WHERE n = ?`
+	const waves, perWave = 4, 50
+	errShort := errors.New("short after writing")
+	var mu sync.Mutex
+	inserts, committed := 0, map[string]bool{}
+	for w := range waves {
+		var wg sync.WaitGroup
+		for i := range perWave {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				k := fmt.Sprintf("w%d-%d", w, i)
+				err := db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
+					if _, err := tx.exec(ctx, insert, k, w); err != nil {
+						return err
+					}
+					mu.Lock()
+					inserts++
+					mu.Unlock()
+					var n int
+					if err := queryRow(ctx, tx, count, []any{w}, &n); err != nil || n == 0 {
+						return fmt.Errorf("own insert not visible: %d, %v", n, err)
+					}
+					if i%5 == 0 {
+						return errShort
+					}
+					return nil
+				})
+				switch {
+				case i%5 == 0 && !errors.Is(err, errShort):
+					t.Errorf("%s: %v, want the transaction's own error", k, err)
+				case i%5 != 0 && err != nil:
+					t.Errorf("%s: %v", k, err)
+				case err == nil:
+					mu.Lock()
+					committed[k] = true
+					mu.Unlock()
+				}
+			}()
+		}
+		// Meanwhile another writer, through the pool.
+		for i := range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				k := fmt.Sprintf("pool%d-%d", w, i)
+				if _, err := db.write.ExecContext(ctx, insert, k, -1); err != nil {
+					t.Errorf("a write beside the committer: %v", err)
+					return
+				}
+				mu.Lock()
+				committed[k] = true
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+	}
+
+	rows, err := db.read.QueryContext(ctx, `SELECT k FROM t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		stored[k] = true
+	}
+	rows.Close()
+	if len(stored) != len(committed) || len(committed) != waves*(perWave-perWave/5+5) {
+		t.Fatalf("%d rows stored, %d acknowledged, want %d", len(stored), len(committed), waves*(perWave-perWave/5+5))
+	}
+	for k := range committed {
+		if !stored[k] {
+			t.Errorf("%s acknowledged but not stored", k)
+		}
+	}
+
+	stats, err := CommitterStatements(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stats[insert]; got.Runs != inserts || got.Recompiles != 0 {
+		t.Errorf("insert: %+v, want %d runs on one compiled statement", got, inserts)
+	}
+	if got := stats[count]; got.Runs != inserts || got.Recompiles != 0 {
+		t.Errorf("count: %+v, want %d runs on one compiled statement", got, inserts)
+	}
+	// Every wave had at least one batch of its own, and a savepoint per
+	// transaction (and one for CommitterStatements).
+	if b := stats["BEGIN IMMEDIATE"].Runs; b < waves+1 || b > waves*perWave+1 {
+		t.Errorf("%d batches for %d transactions in %d waves", b, waves*perWave, waves)
+	}
+	if s := stats["SAVEPOINT checkout"].Runs; s != waves*perWave+1 {
+		t.Errorf("%d savepoints for %d transactions", s, waves*perWave+1)
+	}
+	if r := stats["ROLLBACK TO checkout"].Runs; r != waves*perWave/5 {
+		t.Errorf("%d rollbacks to a savepoint for %d failed transactions", r, waves*perWave/5)
+	}
+}
+
+// TestBatchTxCallerGivesUpWhileQueued: a caller whose context ends while
+// its transaction waits behind a running batch is answered with that error
+// and its transaction never runs; the batch after it runs normally.
+func TestBatchTxCallerGivesUpWhileQueued(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	started, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.batchTx(ctx, func(context.Context, txWriter) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	queued, cancel := context.WithCancel(ctx)
+	ran := make(chan bool, 1)
+	second := make(chan error, 1)
+	go func() {
+		second <- db.batchTx(queued, func(context.Context, txWriter) error { ran <- true; return nil })
+	}()
+	for len(db.batches) == 0 {
+		runtime.Gosched()
+	}
+	cancel()
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("the running batch: %v", err)
+	}
+	if err := <-second; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the caller who gave up: %v, want context.Canceled", err)
+	}
+	select {
+	case <-ran:
+		t.Fatal("the transaction of a caller who gave up ran")
+	default:
+	}
+	if err := db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
+		_, err := tx.exec(ctx, `CREATE TABLE after (x)`)
+		return err
+	}); err != nil {
+		t.Fatalf("the next batch: %v", err)
+	}
+}
+
+// TestCloseAfterBatchesReleasesTheDatabase: Close on an idle database
+// whose committer holds compiled statements finalizes them, so SQLite
+// really closes the file (the last connection to close a WAL database
+// checkpoints it and removes the -wal file; an unfinalized statement would
+// keep the connection open).
+func TestCloseAfterBatchesReleasesTheDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ocop.db")
+	db, err := Open(context.Background(), path, Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE t (k TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
+			_, err := tx.exec(ctx, `INSERT INTO t (k) VALUES (?)`, fmt.Sprint(i))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		t.Fatalf("no WAL file while open: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the WAL file outlived Close (a connection was left open): %v", err)
+	}
+	db, err = Open(ctx, path, Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("after reopening: %d rows (%v), want 3", n, err)
+	}
+}
+
+// TestOneBatchOfManyOnOneStatement queues transactions while the committer
+// is busy, so that they all run in the next batch: one BEGIN and one
+// COMMIT for all of them, one compiled statement for all their inserts,
+// and the failing ones rolled back alone.
+func TestOneBatchOfManyOnOneStatement(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE t (k INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	const insert = `INSERT INTO t (k) VALUES (?)`
+	before, err := CommitterStatements(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	blocker := make(chan error, 1)
+	go func() {
+		blocker <- db.batchTx(ctx, func(context.Context, txWriter) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	const n = 40
+	errFail := errors.New("fails after its insert")
+	results := make(chan error, n)
+	for i := range n {
+		go func() {
+			results <- db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
+				if _, err := tx.exec(ctx, insert, i); err != nil {
+					return err
+				}
+				if i%4 == 0 {
+					return errFail
+				}
+				return nil
+			})
+		}()
+	}
+	for len(db.batches) < n {
+		runtime.Gosched()
+	}
+	close(release)
+	if err := <-blocker; err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for range n {
+		switch err := <-results; {
+		case errors.Is(err, errFail):
+			failed++
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	var rows int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE k % 4 != 0`).Scan(&rows); err != nil || rows != n-n/4 || failed != n/4 {
+		t.Fatalf("%d rows stored, %d failed (%v); want %d and %d", rows, failed, err, n-n/4, n/4)
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&rows); err != nil || rows != n-n/4 {
+		t.Fatalf("%d rows in all (%v): a failed transaction's insert stayed", rows, err)
+	}
+	after, err := CommitterStatements(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The blocker's batch, the queued batch, and CommitterStatements' own.
+	if b := after["BEGIN IMMEDIATE"].Runs - before["BEGIN IMMEDIATE"].Runs; b != 3 {
+		t.Errorf("%d batches, want 3: the queued transactions did not share one", b)
+	}
+	if got := after[insert]; got.Runs != n || got.Recompiles != 0 {
+		t.Errorf("insert: %+v, want %d runs of one compiled statement", got, n)
 	}
 }

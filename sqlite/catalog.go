@@ -133,7 +133,7 @@ func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Prod
 	var p catalog.Product
 	found := false
 	err := s.db.hot.read(ctx, func(q hotQuery) error {
-		err := q(`SELECT `+productColumns+` FROM products WHERE id = ?`, []string{id}, func(r hotRow) error {
+		err := q(`SELECT `+productColumns+` FROM products WHERE id = ?`, []string{id}, func(r rawRow) error {
 			var err error
 			p, err = scanProduct(r)
 			found = true
@@ -143,7 +143,7 @@ func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Prod
 			return err
 		}
 		return q(`SELECT id, display_key, thumb_key, width, height, created_at FROM product_images
-			WHERE product_id = ? ORDER BY position`, []string{id}, func(r hotRow) error {
+			WHERE product_id = ? ORDER BY position`, []string{id}, func(r rawRow) error {
 			var im catalog.Image
 			var created int64
 			if err := r.Scan(&im.ID, &im.DisplayKey, &im.ThumbKey, &im.Width, &im.Height, &created); err != nil {

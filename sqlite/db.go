@@ -153,6 +153,9 @@ func placeholders(n int) string {
 
 // isUnique reports whether err is a violation of a UNIQUE or PRIMARY KEY constraint.
 func isUnique(err error) bool {
+	if isRawUnique(err) {
+		return true
+	}
 	var e *sqlite3.Error
 	if errors.As(err, &e) {
 		c := e.Code()

@@ -39,9 +39,9 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, key, hash string, produ
 	var c orders.Checkout
 	// Checkouts share commits (group commit): one disk flush for all the
 	// buyers waiting at the same moment.
-	err := s.db.batchTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
 		var prevHash string
-		err := tx.QueryRowContext(ctx, `SELECT id, request_hash FROM checkouts WHERE idempotency_key = ?`, key).Scan(&existing, &prevHash)
+		err := queryRow(ctx, tx, `SELECT id, request_hash FROM checkouts WHERE idempotency_key = ?`, []any{key}, &existing, &prevHash)
 		switch {
 		case err == nil && prevHash != hash:
 			return orders.ErrKeyReused()
@@ -64,14 +64,14 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, key, hash string, produ
 		}
 		for _, o := range c.Orders {
 			for _, l := range o.Lines {
-				res, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock - ?, sold = sold + ?, version = version + 1,
+				n, err := tx.exec(ctx, `UPDATE products SET stock = stock - ?, sold = sold + ?, version = version + 1,
 					search_dirty = 1, updated_at = ? WHERE id = ? AND stock >= ?`, l.Qty, l.Qty, now, l.ProductID, l.Qty)
 				if err != nil {
 					return err
 				}
-				if n, _ := res.RowsAffected(); n == 0 {
+				if n == 0 {
 					var stock int
-					_ = tx.QueryRowContext(ctx, `SELECT stock FROM products WHERE id = ?`, l.ProductID).Scan(&stock)
+					_ = queryRow(ctx, tx, `SELECT stock FROM products WHERE id = ?`, []any{l.ProductID}, &stock)
 					return orders.ShortOf(byID[l.ProductID], stock)
 				}
 			}
@@ -89,32 +89,29 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, key, hash string, produ
 }
 
 // snapshots reads the products of a checkout with their sellers.
-func snapshots(ctx context.Context, q querier, ids []string) ([]orders.ProductSnapshot, error) {
+func snapshots(ctx context.Context, tx txWriter, ids []string) ([]orders.ProductSnapshot, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.unit, p.status, p.price_vnd, p.price_tiers, p.stock, p.min_order_qty,
-		s.id, s.name, s.region_id, s.status, s.bank_bin, s.bank_account_number, s.bank_holder, s.shipping_fee_vnd, s.free_shipping_over_vnd
-		FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []orders.ProductSnapshot
-	for rows.Next() {
+	err := tx.query(ctx, `SELECT p.id, p.name, p.unit, p.status, p.price_vnd, p.price_tiers, p.stock, p.min_order_qty,
+		s.id, s.name, s.region_id, s.status, s.bank_bin, s.bank_account_number, s.bank_holder, s.shipping_fee_vnd, s.free_shipping_over_vnd
+		FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.id IN (`+placeholders(len(ids))+`)`, anys(ids), func(r scanner) error {
 		var p orders.ProductSnapshot
 		var tiers string
-		if err := rows.Scan(&p.ID, &p.Name, &p.Unit, &p.Status, &p.Price, &tiers, &p.Stock, &p.MinOrderQty,
+		if err := r.Scan(&p.ID, &p.Name, &p.Unit, &p.Status, &p.Price, &tiers, &p.Stock, &p.MinOrderQty,
 			&p.Seller.ID, &p.Seller.Name, &p.Seller.RegionID, &p.Seller.Status, &p.Seller.Bank.BIN, &p.Seller.Bank.Number,
 			&p.Seller.Bank.Holder, &p.Seller.ShippingFee, &p.Seller.FreeShippingOver); err != nil {
-			return nil, err
+			return err
 		}
+		var err error
 		if p.Tiers, err = parseTiers(tiers); err != nil {
-			return nil, fmt.Errorf("sqlite: product %s: price tiers: %w", p.ID, err)
+			return fmt.Errorf("sqlite: product %s: price tiers: %w", p.ID, err)
 		}
 		out = append(out, p)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // parseTiers reads the catalog's price_tiers JSON, [{"minQty":20,"priceVnd":20000}].
@@ -144,9 +141,9 @@ func anys(ss []string) []any {
 	return out
 }
 
-func insertCheckout(ctx context.Context, tx *sql.Tx, c orders.Checkout) error {
+func insertCheckout(ctx context.Context, tx txWriter, c orders.Checkout) error {
 	p := c.Payment
-	_, err := tx.ExecContext(ctx, `INSERT INTO checkouts (id, idempotency_key, request_hash, buyer_account_id, buyer_name,
+	_, err := tx.exec(ctx, `INSERT INTO checkouts (id, idempotency_key, request_hash, buyer_account_id, buyer_name,
 		buyer_phone, buyer_email, buyer_key, total_vnd, payment_method, payment_status, intent_id, client_secret, reference,
 		bank_bin, bank_account_number, bank_holder, qr_payload, hold_until, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -157,7 +154,7 @@ func insertCheckout(ctx context.Context, tx *sql.Tx, c orders.Checkout) error {
 		return err
 	}
 	for _, o := range c.Orders {
-		_, err := tx.ExecContext(ctx, `INSERT INTO orders (id, code, checkout_id, seller_id, seller_name, seller_region_id,
+		_, err := tx.exec(ctx, `INSERT INTO orders (id, code, checkout_id, seller_id, seller_name, seller_region_id,
 			buyer_account_id, buyer_name, buyer_phone, buyer_email, buyer_key, shipping_address, shipping_region_id, note,
 			subtotal_vnd, shipping_vnd, total_vnd, payment_method, payment_status, status, hold_until, created_at, updated_at, placed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -175,7 +172,7 @@ func insertCheckout(ctx context.Context, tx *sql.Tx, c orders.Checkout) error {
 			return err
 		}
 		for i, l := range o.Lines {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (order_id, position, product_id, name, unit, qty, unit_price_vnd, line_total_vnd)
+			if _, err := tx.exec(ctx, `INSERT INTO order_lines (order_id, position, product_id, name, unit, qty, unit_price_vnd, line_total_vnd)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, i, l.ProductID, l.Name, l.Unit, l.Qty, int64(l.UnitPrice), int64(l.LineTotal)); err != nil {
 				return err
 			}
@@ -189,8 +186,8 @@ func insertCheckout(ctx context.Context, tx *sql.Tx, c orders.Checkout) error {
 	return nil
 }
 
-func appendHistory(ctx context.Context, q querier, orderID string, h orders.Transition) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO order_history (order_id, seq, from_status, to_status, by_account, party, note, at)
+func appendHistory(ctx context.Context, tx txWriter, orderID string, h orders.Transition) error {
+	_, err := tx.exec(ctx, `INSERT INTO order_history (order_id, seq, from_status, to_status, by_account, party, note, at)
 		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM order_history WHERE order_id = ?), ?, ?, ?, ?, ?, ?)`,
 		orderID, orderID, string(h.From), string(h.To), h.By, string(h.Party), h.Note, millis(h.At))
 	return err
@@ -497,13 +494,13 @@ func (s *OrderStore) Transition(ctx context.Context, orderID string, from orders
 				return err
 			}
 		}
-		if err := appendHistory(ctx, tx, orderID, orders.Transition{From: from, To: ch.To, By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
+		if err := appendHistory(ctx, sqlTx{tx}, orderID, orders.Transition{From: from, To: ch.To, By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 			return err
 		}
 		if o, err = loadOrder(ctx, tx, `id = ?`, orderID); err != nil {
 			return err
 		}
-		return countOrder(ctx, tx, before, orderFacts(o))
+		return countOrder(ctx, sqlTx{tx}, before, orderFacts(o))
 	})
 	return o, err
 }
@@ -551,13 +548,13 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 						hold_until = 0, updated_at = ? WHERE id = ?`, at, at, at, o.ID); err != nil {
 						return err
 					}
-					if err := appendHistory(ctx, tx, o.ID, orders.Transition{From: orders.PendingPayment, To: orders.Placed,
+					if err := appendHistory(ctx, sqlTx{tx}, o.ID, orders.Transition{From: orders.PendingPayment, To: orders.Placed,
 						By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 						return err
 					}
 					after := orderFacts(o)
 					after.Status, after.PlacedAt = string(orders.Placed), fromMillis(at)
-					if err := countOrder(ctx, tx, orderFacts(o), after); err != nil {
+					if err := countOrder(ctx, sqlTx{tx}, orderFacts(o), after); err != nil {
 						return err
 					}
 					continue
@@ -577,13 +574,13 @@ func (s *OrderStore) Pay(ctx context.Context, checkoutID string, orderIDs []stri
 					return err
 				}
 				if n, _ := res.RowsAffected(); n == 1 {
-					if err := appendHistory(ctx, tx, o.ID, orders.Transition{From: orders.Cancelled, To: orders.Refunded,
+					if err := appendHistory(ctx, sqlTx{tx}, o.ID, orders.Transition{From: orders.Cancelled, To: orders.Refunded,
 						By: ch.By, Party: ch.Party, At: ch.At, Note: ch.Note}); err != nil {
 						return err
 					}
 					after := orderFacts(o)
 					after.Status = string(orders.Refunded)
-					if err := countOrder(ctx, tx, orderFacts(o), after); err != nil {
+					if err := countOrder(ctx, sqlTx{tx}, orderFacts(o), after); err != nil {
 						return err
 					}
 				}
