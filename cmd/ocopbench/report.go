@@ -131,17 +131,20 @@ func (rep *report) printFootprint(w io.Writer) {
 	if len(s) == 0 {
 		return
 	}
-	var peak int64
+	var peak, peakAnon int64
 	for _, x := range s {
-		peak = max(peak, x.rss)
+		peak, peakAnon = max(peak, x.rss), max(peakAnon, x.anon)
 	}
-	fmt.Fprintf(w, "\nserver footprint (peak RSS %s):\n", mb(peak))
+	fmt.Fprintf(w, "\nserver footprint (peak RSS %s; peak anonymous %s, the rest being index and database files mapped in):\n", mb(peak), mb(peakAnon))
+	line := func(x sample) {
+		fmt.Fprintf(w, "  %8s  RSS %7s  anonymous %7s  goroutines %d\n", x.at.Round(time.Second), mb(x.rss), mb(x.anon), x.goroutines)
+	}
 	step := max(1, (len(s)+39)/40)
 	for i := 0; i < len(s); i += step {
-		fmt.Fprintf(w, "  %8s  RSS %7s  goroutines %d\n", s[i].at.Round(time.Second), mb(s[i].rss), s[i].goroutines)
+		line(s[i])
 	}
 	if last := s[len(s)-1]; (len(s)-1)%step != 0 {
-		fmt.Fprintf(w, "  %8s  RSS %7s  goroutines %d\n", last.at.Round(time.Second), mb(last.rss), last.goroutines)
+		line(last)
 	}
 	g := growth(s, rep.warmup)
 	if g.n >= 2 {

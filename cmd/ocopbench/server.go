@@ -146,30 +146,43 @@ func (s *ocopd) runCommand(ctx context.Context, stdin string, args ...string) (s
 	return out.String(), err
 }
 
-// rssBytes reads the resident set size of process pid from /proc.
-func rssBytes(pid int) (int64, error) {
+// memory reads the resident set size of process pid from /proc, and the
+// part of it that is anonymous memory (heaps, caches the process made);
+// the rest is files mapped into memory (the search index, the database's
+// shared memory), pages the kernel caches and can take back.
+func memory(pid int) (rss, anon int64, err error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer f.Close()
+	kb := func(rest string) int64 {
+		fields := strings.Fields(rest)
+		if len(fields) == 2 && fields[1] == "kB" {
+			n, _ := strconv.ParseInt(fields[0], 10, 64)
+			return n << 10
+		}
+		return 0
+	}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			fields := strings.Fields(rest)
-			if len(fields) == 2 && fields[1] == "kB" {
-				kb, err := strconv.ParseInt(fields[0], 10, 64)
-				return kb << 10, err
-			}
+			rss = kb(rest)
+		} else if rest, ok := strings.CutPrefix(sc.Text(), "RssAnon:"); ok {
+			anon = kb(rest)
 		}
 	}
-	return 0, errors.New("no VmRSS in /proc status")
+	if rss == 0 {
+		return 0, 0, errors.New("no VmRSS in /proc status")
+	}
+	return rss, anon, nil
 }
 
 // sample is the server's footprint at one moment.
 type sample struct {
 	at         time.Duration // since the start of the run
 	rss        int64         // bytes; 0 when unknown (remote server)
+	anon       int64         // of rss, anonymous memory; 0 when unknown
 	goroutines int           // -1 when unknown
 }
 
@@ -178,7 +191,7 @@ type sample struct {
 func footprint(ctx context.Context, base string, pid int) sample {
 	s := sample{goroutines: -1}
 	if pid > 0 {
-		s.rss, _ = rssBytes(pid)
+		s.rss, s.anon, _ = memory(pid)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
