@@ -26,3 +26,13 @@ func (db *DB) ReleaseLease(ctx context.Context, name, holder string) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM leases WHERE name = ? AND holder = ?`, name, holder)
 	return err
 }
+
+// ReleaseAllLeases gives up every lease, whoever holds it. Only a server
+// that knows it is the one process using this file may call it: at start,
+// the leases of an ocopd that was killed (its random holder name gone with
+// it) would otherwise keep the background jobs, search syncing among them,
+// waiting for up to their time to live.
+func (db *DB) ReleaseAllLeases(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM leases`)
+	return err
+}

@@ -332,6 +332,14 @@ func (a *app) startControl(ctx context.Context, wg *sync.WaitGroup) error {
 		a.logger.Warn("no control socket: ocopd reindex will not reach this server", "err", err)
 		return nil
 	}
+	// The socket makes this the one server of the data directory: leases
+	// in its embedded store belong to a server that was killed.
+	if a.stores.releaseLeases != nil {
+		if err := a.stores.releaseLeases(ctx); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	a.serveControl(ctx, wg, ln)
 	return nil
 }

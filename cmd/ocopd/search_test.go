@@ -18,6 +18,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/ocopmarket/market/httpserver/apitest"
+	"github.com/ocopmarket/market/search"
+	"github.com/ocopmarket/market/sqlite"
 )
 
 type searchHitJSON struct {
@@ -436,4 +438,33 @@ func TestOutdatedIndexIsRebuiltAtStart(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	waitFound(t, c, "q=khom", "in the rebuilt index", func(r searchJSON) bool { return r.Total == 2 })
+}
+
+// A server killed while it held the syncing lease leaves the lease behind,
+// under a name no process has any more; the next server on the data
+// directory takes it back at once instead of waiting for it to expire.
+func TestLeaseOfAKilledServerIsTakenBack(t *testing.T) {
+	m := newMekong(t)
+	if err := m.srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(m.srv.env["OCOP_DATA_DIR"], "ocop.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ReleaseAllLeases(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db.AcquireLease(ctx, search.LeaseName, "killed-server", time.Hour); !ok || err != nil {
+		t.Fatalf("leave a lease behind: %v %v", ok, err)
+	}
+	db.Close()
+
+	env := maps.Clone(m.srv.env)
+	delete(env, "OCOP_ADDR")
+	srv := startServer(t, env)
+	c := apitest.New(t, srv.URL)
+	expect(t, "delete", c.As(m.owner).Do("DELETE", "/api/v1/products/"+m.products["Khóm Cầu Đúc"], nil), 204)
+	waitFound(t, c, "q=khom", "synced by the new server", func(r searchJSON) bool { return r.Total == 1 })
 }

@@ -26,8 +26,11 @@ type stores struct {
 	uptake uptake.Store
 	// lease lets one instance at a time run a background job.
 	lease func(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	ping  func(ctx context.Context) error
-	close func() error
+	// releaseLeases gives up every lease (embedded store only: one server
+	// per data directory, so leases left at start are a dead one's).
+	releaseLeases func(ctx context.Context) error
+	ping          func(ctx context.Context) error
+	close         func() error
 }
 
 func openStores(ctx context.Context, cfg config) (*stores, error) {
@@ -60,5 +63,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		lease:    db.AcquireLease,
 		ping:     db.Ping,
 		close:    db.Close,
+
+		releaseLeases: db.ReleaseAllLeases,
 	}, nil
 }
