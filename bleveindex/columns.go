@@ -29,6 +29,9 @@ type columns struct {
 	// take Bleve's own path.
 	ready   atomic.Bool
 	readied chan struct{} // closed when ready is set
+	// failed is set when the rows of an existing index could not load:
+	// every search then takes Bleve's own path.
+	failed atomic.Bool
 	// version counts the changes to the rows; it changes under mu.
 	version atomic.Uint64
 

@@ -14,17 +14,17 @@ func (x *Index) SearchBleve(ctx context.Context, q search.Query) (search.Result,
 }
 
 // ColumnsReady waits up to a minute for the columns of the live
-// generation and reports whether they are ready.
+// generation to load or fail, and reports whether they are ready.
 func (x *Index) ColumnsReady() bool {
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		g, release, err := x.index()
 		if err != nil {
 			return false
 		}
-		ready := g.cols.ready.Load()
+		ready, failed := g.cols.ready.Load(), g.cols.failed.Load()
 		release()
-		if ready {
-			return true
+		if ready || failed {
+			return ready
 		}
 	}
 	return false
@@ -40,4 +40,15 @@ func (x *Index) MarkMapping(v string) {
 	if err := g.idx.SetInternal(mappingKey, []byte(v)); err != nil {
 		panic(err)
 	}
+}
+
+// ColumnsFailed reports whether the columns of the live generation gave
+// up loading.
+func (x *Index) ColumnsFailed() bool {
+	g, release, err := x.index()
+	if err != nil {
+		return false
+	}
+	defer release()
+	return g.cols.failed.Load()
 }

@@ -49,6 +49,9 @@ func (g *generation) run(load bool) {
 	if load {
 		if err := g.load(); err != nil {
 			// Searches keep Bleve's own path: slower, as correct.
+			if !errors.Is(err, errStopped) {
+				g.cols.failed.Store(true)
+			}
 			return
 		}
 		g.cols.markReady()

@@ -314,6 +314,8 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 		out, err = x.searchBleve(ctx, g.idx, q)
 	case g.cols.ready.Load():
 		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+	case g.cols.failed.Load():
+		out, err = x.searchBleve(ctx, g.idx, q) // as before the columns, for every search
 	default:
 		select {
 		case <-g.cols.readied:

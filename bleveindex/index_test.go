@@ -3,6 +3,10 @@ package bleveindex_test
 import (
 	"context"
 	"iter"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -161,4 +165,54 @@ func TestOutdatedUntilRebuilt(t *testing.T) {
 	if idx.Outdated() {
 		t.Error("still outdated after a rebuild")
 	}
+}
+
+// An index whose stored documents cannot be read into rows still answers,
+// every search on Bleve's own path.
+func TestUnreadableRowsLeaveBlevesPath(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	// A document whose stored source is not JSON, as a damaged or foreign
+	// index might hold.
+	gen, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := bleve.Open(filepath.Join(dir, strings.TrimSpace(string(gen))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Index("broken", map[string]any{"text": "khom", "source": "{not json"}); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	idx, err = bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if idx.ColumnsReady() || !idx.ColumnsFailed() {
+		t.Fatal("columns loaded from an unreadable document, or never gave up")
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := idx.Search(ctx, search.Query{Text: "bưởi"})
+			if err != nil || res.Total != 2 {
+				t.Errorf("search on Bleve's path: %d, %v; want 2", res.Total, err)
+			}
+		}()
+	}
+	wg.Wait()
 }
