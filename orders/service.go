@@ -18,6 +18,7 @@ const DefaultHold = 30 * time.Minute
 // Service is checkout, orders and payments.
 type Service struct {
 	store       Store
+	regions     Regions
 	cards       Payments
 	clock       market.Clock
 	hold        time.Duration
@@ -38,11 +39,21 @@ type Options struct {
 	// BuyerKeySecret keys the hash that stands for a guest's phone in
 	// figures. Changing it makes returning guests look new.
 	BuyerKeySecret string
+	// Regions knows the regions a checkout may ship to; nil accepts any
+	// region id.
+	Regions Regions
+}
+
+// Regions is what checkout needs of the region tree; *regions.Tree
+// implements it.
+type Regions interface {
+	// Deliverable reports whether goods can be sent to the region id.
+	Deliverable(id string) bool
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, cards: opts.Cards, clock: opts.Clock, hold: opts.Hold, platform: opts.Platform,
+	s := &Service{store: store, regions: opts.Regions, cards: opts.Cards, clock: opts.Clock, hold: opts.Hold, platform: opts.Platform,
 		buyerSecret: []byte(opts.BuyerKeySecret)}
 	if s.clock == nil {
 		s.clock = market.SystemClock{}
@@ -86,6 +97,11 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 	if err != nil {
 		return Checkout{}, false, err
 	}
+	if s.regions != nil && !s.regions.Deliverable(req.Shipping.RegionID) {
+		var p market.Problems
+		p.Add("shipping.regionId", "Không có tỉnh/thành hay xã/phường này: hãy chọn trong danh sách.", "No such province or commune: choose one from the list.")
+		return Checkout{}, false, p.Err()
+	}
 	if req.Method == Card && s.cards == nil {
 		return Checkout{}, false, market.Errorf(market.Invalid, "Thanh toán bằng thẻ chưa được bật.", "Card payments are not available.").
 			WithField("paymentMethod", "Thanh toán bằng thẻ chưa được bật.", "Card payments are not available.")
@@ -94,7 +110,9 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 	for i, it := range req.Items {
 		ids[i] = it.ProductID
 	}
-	d := draft{req: req, now: s.clock.Now(), hold: s.hold, buyerKey: buyerKey(req.Buyer, s.buyerSecret), platform: s.platform,
+	// Stores keep times to the millisecond: so does the answer, so that a
+	// replay of the request answers exactly as the first time.
+	d := draft{req: req, now: s.clock.Now().Truncate(time.Millisecond), hold: s.hold, buyerKey: buyerKey(req.Buyer, s.buyerSecret), platform: s.platform,
 		newCode: func(prefix string) string { return prefix + "-" + randomCode(6) },
 		newRef:  func() string { return "OCOP" + randomCode(8) }}
 	var c Checkout

@@ -217,6 +217,19 @@ func (t *Tree) Has(id string) bool {
 	return ok
 }
 
+// Deliverable reports whether goods can be sent to id: a region of the
+// tree, or a commune (a valid id, "province.commune") of a province whose
+// communes the tree does not hold yet. Communes are loaded province by
+// province, and buyers order from all 34.
+func (t *Tree) Deliverable(id string) bool {
+	if t.Has(id) {
+		return true
+	}
+	province, commune, ok := strings.Cut(id, ".")
+	i, known := t.index[province]
+	return ok && known && commune != "" && validID(id) && t.nodes[i].Level == LevelProvince && len(t.children[i]) == 0
+}
+
 // Provinces returns the 34 provincial units (and any imported), sorted by
 // Vietnamese name order.
 func (t *Tree) Provinces() []Region { return t.regions(t.provinces) }

@@ -407,3 +407,27 @@ func BenchmarkContains(b *testing.B) {
 		}
 	}
 }
+
+func TestDeliverable(t *testing.T) {
+	tree, err := regions.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{
+		"can-tho":            true,
+		"can-tho.thanh-xuan": true,
+		"can-tho.khong-co":   false, // Cần Thơ's communes are all known
+		"ha-noi":             true,
+		"ha-noi.hoan-kiem":   true, // Hà Nội's communes are not loaded yet
+		"zzz":                false,
+		"zzz.abc":            false,
+		"ha-noi.":            false,
+		"ha-noi.Hoan-Kiem":   false,
+		`ha-noi.x" OR 1=1`:   false,
+		"":                   false,
+	} {
+		if got := tree.Deliverable(id); got != want {
+			t.Errorf("Deliverable(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

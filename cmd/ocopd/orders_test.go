@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,11 +40,12 @@ type orderJSON struct {
 }
 
 type checkoutJSON struct {
-	ID       string      `json:"id"`
-	TotalVnd int64       `json:"totalVnd"`
-	Status   string      `json:"status"`
-	Orders   []orderJSON `json:"orders"`
-	Payment  struct {
+	ID        string      `json:"id"`
+	CreatedAt string      `json:"createdAt"`
+	TotalVnd  int64       `json:"totalVnd"`
+	Status    string      `json:"status"`
+	Orders    []orderJSON `json:"orders"`
+	Payment   struct {
 		Method       string `json:"method"`
 		Status       string `json:"status"`
 		IntentID     string `json:"intentId"`
@@ -127,8 +129,18 @@ func TestCheckoutAndOrdersOverHTTP(t *testing.T) {
 	r = c.Do("POST", "/api/v1/checkout", basket(sh.product, 20, "cod"), "Idempotency-Key", "guest-basket-0001")
 	var again checkoutJSON
 	r.JSON(t, &again)
-	if r.Status != 200 || again.ID != ck.ID {
-		t.Errorf("replay: %d %s", r.Status, r.Body)
+	if r.Status != 200 || again.ID != ck.ID || again.CreatedAt != ck.CreatedAt {
+		t.Errorf("replay: %d %s; first answer created at %s", r.Status, r.Body, ck.CreatedAt)
+	}
+	// Goods go to a region of the tree, or to a commune of a province whose
+	// communes are not loaded; never to a place that does not exist.
+	for i, region := range []string{"zzz", "can-tho.khong-co", `ha-noi.x" OR 1=1`} {
+		b := basket(sh.product, 1, "cod")
+		b["shipping"] = map[string]string{"address": "12 Lê Lợi", "regionId": region}
+		r := c.Do("POST", "/api/v1/checkout", b, "Idempotency-Key", fmt.Sprintf("unknown-region-%d", i))
+		if r.Status != 400 || r.ErrorCode() != "invalid" || !strings.Contains(string(r.Body), "shipping.regionId") {
+			t.Errorf("shipping to %q: %d %s", region, r.Status, r.Body)
+		}
 	}
 	if r = c.Do("POST", "/api/v1/checkout", basket(sh.product, 21, "cod"), "Idempotency-Key", "guest-basket-0001"); r.Status != 409 || r.ErrorCode() != "conflict" {
 		t.Errorf("same key, other body: %d %s", r.Status, r.Body)

@@ -117,7 +117,7 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 	a.market = ms
 
 	// Checkout, orders and payments.
-	orderOpts := orders.Options{Hold: cfg.PaymentHold, BuyerKeySecret: cfg.BuyerKeySecret,
+	orderOpts := orders.Options{Hold: cfg.PaymentHold, BuyerKeySecret: cfg.BuyerKeySecret, Regions: ms.regions,
 		Platform: orders.BankAccount{BIN: cfg.VietQRBIN, Number: cfg.VietQRAccount, Holder: cfg.VietQRName}}
 	var stripeEvents func([]byte, string) (orders.PaymentEvent, error)
 	if cfg.StripeSecretKey != "" {
