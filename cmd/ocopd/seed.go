@@ -539,8 +539,12 @@ func (s *seeder) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Demo marketplace (seed %d): %d sellers (%d verified), %d products (%d with an OCOP badge, %d listed by a helper).\n",
 		s.seed, len(s.sellers), verified, len(s.products), ocop, assisted)
-	fmt.Fprintf(w, "Created now: %d accounts, %d sellers, %d helpers, %d products, %d orders (the rest were already there).\n",
-		s.created.accounts, s.created.sellers, s.created.helpers, s.created.products, s.created.orders)
+	rest := ""
+	if s.created.sellers < len(s.sellers) || s.created.products < len(s.products) {
+		rest = " (the rest were already there)"
+	}
+	fmt.Fprintf(w, "Created now: %d accounts, %d sellers, %d helpers, %d products, %d orders%s.\n",
+		s.created.accounts, s.created.sellers, s.created.helpers, s.created.products, s.created.orders, rest)
 	fmt.Fprintln(w, "Demo accounts (password for all: "+demoPassword+"):")
 	for _, k := range []struct{ key, what string }{
 		{"admin", "admin"}, {"official", "official of TP Cần Thơ"}, {"official-ag", "official of Tỉnh An Giang"},

@@ -19,6 +19,8 @@ type demoProduct struct {
 	// Season lists the harvest months, when the product sells three times
 	// as much; empty means all year.
 	Season []time.Month
+	// Listed is when the product was listed: nobody buys it before.
+	Listed time.Time
 }
 
 // demoOrderStats sums up what seedDemoOrders made.
@@ -76,7 +78,11 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 			if at.Before(start) || !at.Before(end) {
 				continue
 			}
-			p := pickDemoProduct(rng, products, at.In(market.VietnamTime).Month())
+			p, ok := pickDemoProduct(rng, products, at)
+			if !ok {
+				stats.Skipped++ // nothing was listed yet
+				continue
+			}
 			qty := 1 + rng.Intn(4)
 			if rng.Intn(10) == 0 {
 				qty = 20 + rng.Intn(30) // a shop or a restaurant buying wholesale
@@ -136,10 +142,16 @@ func seedDemoOrders(ctx context.Context, store orders.Store, products []demoProd
 	return stats, err
 }
 
-func pickDemoProduct(rng *rand.Rand, products []demoProduct, month time.Month) demoProduct {
+// pickDemoProduct draws a product listed before at, in-season ones three
+// times as often; ok is false when none was listed yet.
+func pickDemoProduct(rng *rand.Rand, products []demoProduct, at time.Time) (p demoProduct, ok bool) {
+	month := at.In(market.VietnamTime).Month()
 	weights := make([]int, len(products))
 	total := 0
 	for i, p := range products {
+		if p.Listed.After(at) {
+			continue
+		}
 		weights[i] = 1
 		for _, s := range p.Season {
 			if s == month {
@@ -148,14 +160,17 @@ func pickDemoProduct(rng *rand.Rand, products []demoProduct, month time.Month) d
 		}
 		total += weights[i]
 	}
+	if total == 0 {
+		return demoProduct{}, false
+	}
 	n := rng.Intn(total)
 	for i, w := range weights {
 		if n < w {
-			return products[i]
+			return products[i], true
 		}
 		n -= w
 	}
-	return products[len(products)-1]
+	return demoProduct{}, false
 }
 
 // advanceDemoCheckout pays a checkout and moves its orders along as far as
@@ -245,7 +260,7 @@ func (s *seeder) seedOrders() error {
 	}
 	products := make([]demoProduct, 0, len(s.products))
 	for _, p := range s.products {
-		products = append(products, demoProduct{ID: p.ID, SellerOwnerID: owner[p.SellerID], Season: seasonMonths(p.Season)})
+		products = append(products, demoProduct{ID: p.ID, SellerOwnerID: owner[p.SellerID], Season: seasonMonths(p.Season), Listed: p.CreatedAt})
 	}
 	stats, err := seedDemoOrders(s.ctx, s.st.orders, products, s.base, int64(s.seed), 60)
 	s.created.orders = stats.Orders

@@ -118,6 +118,16 @@ func TestSeedDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Nobody bought a product before it was listed, so no product was
+	// changed before it was made.
+	var early, backwards int
+	if err := raw.QueryRow(`SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
+		JOIN products p ON p.id = l.product_id WHERE o.created_at < p.created_at`).Scan(&early); err != nil || early != 0 {
+		t.Errorf("%d demo order lines are older than their product (%v)", early, err)
+	}
+	if err := raw.QueryRow(`SELECT count(*) FROM products WHERE updated_at < created_at`).Scan(&backwards); err != nil || backwards != 0 {
+		t.Errorf("%d demo products were updated before they were created (%v)", backwards, err)
+	}
 	var last int64
 	err = raw.QueryRow(`SELECT max(created_at) FROM orders`).Scan(&last)
 	raw.Close()
