@@ -262,7 +262,10 @@ func (s *Service) Lookup(ctx context.Context, code, phone string) (Order, error)
 		pr.Add("code", "Vui lòng nhập mã đơn, ví dụ HG-7K3F9Q.", "Please give the order code, e.g. HG-7K3F9Q.")
 	}
 	p, err := market.ParsePhone(phone)
-	if err != nil {
+	switch {
+	case strings.TrimSpace(phone) == "":
+		pr.Add("phone", "Vui lòng nhập số điện thoại đã dùng khi đặt hàng.", "Please give the phone number the order was placed with.")
+	case err != nil:
 		pr.AddText("phone", err.(*market.Error).Message)
 	}
 	if pr.Has("code") || pr.Has("phone") {

@@ -6,7 +6,9 @@ package orderstest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -689,6 +691,10 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 		}
 		if _, err := w.svc.Lookup(ctx, o.Code, "0987654321"); !market.IsCode(err, market.NotFound) {
 			t.Errorf("lookup with another phone: %v", err)
+		}
+		var e *market.Error
+		if _, err := w.svc.Lookup(ctx, o.Code, " "); !errors.As(err, &e) || e.Code != market.Invalid || !strings.Contains(e.Fields["phone"].EN, "Please give the phone") {
+			t.Errorf("lookup without a phone: %v", err)
 		}
 		if _, err := w.svc.GetCheckout(ctx, guest, c.ID, "0912345678"); err != nil {
 			t.Errorf("guest checkout: %v", err)
