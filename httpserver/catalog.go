@@ -151,12 +151,9 @@ func handleSellerCreate(svc *sellers.Service, tree *regions.Tree) http.Handler {
 		FreeShippingOverVND int64     `json:"freeShippingOverVnd"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
-		if !ok {
-			return
-		}
 		var in request
-		if !decoded(w, r, &in) {
+		actor, ok := signedInDecoded(w, r, &in)
+		if !ok {
 			return
 		}
 		s, err := svc.Create(r.Context(), actor, sellers.Profile{Name: in.Name, Kind: sellers.Kind(in.Kind), Phone: in.Phone, Zalo: in.Zalo,
@@ -197,13 +194,8 @@ func handleSellerPatch(svc *sellers.Service, tree *regions.Tree) http.Handler {
 		FreeShippingOverVND *int64    `json:"freeShippingOverVnd"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
+		actor, version, ok := signedInIfMatch(w, r)
 		if !ok {
-			return
-		}
-		version, err := ifMatch(r)
-		if err != nil {
-			writeError(w, r, err)
 			return
 		}
 		var in request
@@ -274,12 +266,9 @@ func handleReview(review func(r *http.Request, actor market.Actor, id, decision,
 		Note     string `json:"note"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
-		if !ok {
-			return
-		}
 		var in request
-		if !decoded(w, r, &in) {
+		actor, ok := signedInDecoded(w, r, &in)
+		if !ok {
 			return
 		}
 		version, body, err := review(r, actor, mux.Vars(r)["id"], in.Decision, in.Note)
@@ -297,12 +286,9 @@ func handleSellerHelperAdd(svc *sellers.Service, tree *regions.Tree) http.Handle
 		AccountID string `json:"accountId"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
-		if !ok {
-			return
-		}
 		var in request
-		if !decoded(w, r, &in) {
+		actor, ok := signedInDecoded(w, r, &in)
+		if !ok {
 			return
 		}
 		s, err := svc.AddHelper(r.Context(), actor, mux.Vars(r)["id"], in.AccountID)
@@ -505,12 +491,9 @@ func handleProductCreate(svc *catalog.Service, v productView) http.Handler {
 		OCOP        *ocopInBody `json:"ocop"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
-		if !ok {
-			return
-		}
 		var in request
-		if !decoded(w, r, &in) {
+		actor, ok := signedInDecoded(w, r, &in)
+		if !ok {
 			return
 		}
 		d := catalog.Draft{SellerID: in.SellerID, Name: in.Name, Description: in.Description, CategoryID: in.CategoryID, Unit: in.Unit,
@@ -565,13 +548,8 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 		OCOP        json.RawMessage `json:"ocop"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
+		actor, version, ok := signedInIfMatch(w, r)
 		if !ok {
-			return
-		}
-		version, err := ifMatch(r)
-		if err != nil {
-			writeError(w, r, err)
 			return
 		}
 		var in request
@@ -619,13 +597,8 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 
 func handleProductDelete(svc *catalog.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
+		actor, version, ok := signedInIfMatch(w, r)
 		if !ok {
-			return
-		}
-		version, err := ifMatch(r)
-		if err != nil {
-			writeError(w, r, err)
 			return
 		}
 		if err := svc.Archive(r.Context(), actor, mux.Vars(r)["id"], version); err != nil {
@@ -740,12 +713,9 @@ func handleProductImageOrder(svc *catalog.Service, v productView) http.Handler {
 		ImageIDs []string `json:"imageIds"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		actor, ok := signedIn(w, r)
-		if !ok {
-			return
-		}
 		var in request
-		if !decoded(w, r, &in) {
+		actor, ok := signedInDecoded(w, r, &in)
+		if !ok {
 			return
 		}
 		p, err := svc.ReorderImages(r.Context(), actor, mux.Vars(r)["id"], in.ImageIDs)
@@ -838,6 +808,21 @@ func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + 
 
 // ifMatch reads the version a client expects from If-Match; 0 when the
 // header is absent or "*". A tag that is not one of ours can never match.
+// signedInIfMatch is signedIn for a write that may be conditional: it
+// also reads If-Match, answering the error itself when there is one.
+func signedInIfMatch(w http.ResponseWriter, r *http.Request) (market.Actor, int64, bool) {
+	actor, ok := signedIn(w, r)
+	if !ok {
+		return market.Actor{}, 0, false
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		writeError(w, r, err)
+		return market.Actor{}, 0, false
+	}
+	return actor, version, true
+}
+
 func ifMatch(r *http.Request) (int64, error) {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" || h == "*" {

@@ -224,6 +224,12 @@ func signedIn(w http.ResponseWriter, r *http.Request) (market.Actor, bool) {
 	return actor, true
 }
 
+// signedInDecoded is signedIn, then decoded: the start of most writes.
+func signedInDecoded(w http.ResponseWriter, r *http.Request, v any) (market.Actor, bool) {
+	actor, ok := signedIn(w, r)
+	return actor, ok && decoded(w, r, v)
+}
+
 // decoded decodes the JSON body into v, or answers the problem and reports false.
 func decoded(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := decode(r, v); err != nil {
