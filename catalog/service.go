@@ -260,6 +260,28 @@ func cloneTiers(t []PriceTier) []PriceTier {
 // Get returns a product and its seller as the actor may see them: a
 // listing that is not public is not_found for anyone without a tie to it.
 func (s *Service) Get(ctx context.Context, actor market.Actor, id string) (Product, sellers.Seller, error) {
+	p, sel, err := s.withSeller(ctx, id)
+	if err != nil {
+		return Product{}, sellers.Seller{}, err
+	}
+	if !p.Public(sel) && !Can(actor, sel, p.RegionID, ViewHidden, s.regions) {
+		return Product{}, sellers.Seller{}, ErrNotFound
+	}
+	return p, sel, nil
+}
+
+// ProductWithSeller is what a Store may also offer: a product and its
+// seller read together, in one snapshot and one round trip (a product
+// page's whole read).
+type ProductWithSeller interface {
+	ProductWithSeller(ctx context.Context, id string) (Product, sellers.Seller, error)
+}
+
+// withSeller reads a product and its seller, together when the store can.
+func (s *Service) withSeller(ctx context.Context, id string) (Product, sellers.Seller, error) {
+	if both, ok := s.store.(ProductWithSeller); ok {
+		return both.ProductWithSeller(ctx, id)
+	}
 	p, err := s.store.ProductByID(ctx, id)
 	if err != nil {
 		return Product{}, sellers.Seller{}, err
@@ -267,9 +289,6 @@ func (s *Service) Get(ctx context.Context, actor market.Actor, id string) (Produ
 	sel, err := s.sellers.Seller(ctx, p.SellerID)
 	if err != nil {
 		return Product{}, sellers.Seller{}, err
-	}
-	if !p.Public(sel) && !Can(actor, sel, p.RegionID, ViewHidden, s.regions) {
-		return Product{}, sellers.Seller{}, ErrNotFound
 	}
 	return p, sel, nil
 }
@@ -280,11 +299,7 @@ func (s *Service) editable(ctx context.Context, actor market.Actor, id string, e
 	if !actor.SignedIn() {
 		return Product{}, sellers.Seller{}, market.ErrUnauthorized
 	}
-	p, err := s.store.ProductByID(ctx, id)
-	if err != nil {
-		return Product{}, sellers.Seller{}, err
-	}
-	sel, err := s.sellers.Seller(ctx, p.SellerID)
+	p, sel, err := s.withSeller(ctx, id)
 	if err != nil {
 		return Product{}, sellers.Seller{}, err
 	}

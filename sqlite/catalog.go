@@ -10,6 +10,7 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/sellers"
 )
 
 // CatalogStore keeps products and their photos.
@@ -133,26 +134,9 @@ func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Prod
 	var p catalog.Product
 	found := false
 	err := s.db.hot.read(ctx, func(q hotQuery) error {
-		err := q(`SELECT `+productColumns+` FROM products WHERE id = ?`, []string{id}, func(r rawRow) error {
-			var err error
-			p, err = scanProduct(r)
-			found = true
-			return err
-		})
-		if err != nil || !found {
-			return err
-		}
-		return q(`SELECT id, display_key, thumb_key, width, height, created_at FROM product_images
-			WHERE product_id = ? ORDER BY position`, []string{id}, func(r rawRow) error {
-			var im catalog.Image
-			var created int64
-			if err := r.Scan(&im.ID, &im.DisplayKey, &im.ThumbKey, &im.Width, &im.Height, &created); err != nil {
-				return err
-			}
-			im.CreatedAt = fromMillis(created)
-			p.Images = append(p.Images, im)
-			return nil
-		})
+		var err error
+		p, found, err = readProduct(q, id)
+		return err
 	})
 	if err != nil {
 		return catalog.Product{}, err
@@ -161,6 +145,61 @@ func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Prod
 		return catalog.Product{}, catalog.ErrNotFound
 	}
 	return p, nil
+}
+
+// ProductWithSeller returns a product with its photos and its seller, read
+// in one transaction: a product page's whole read.
+func (s *CatalogStore) ProductWithSeller(ctx context.Context, id string) (catalog.Product, sellers.Seller, error) {
+	var p catalog.Product
+	var sel sellers.Seller
+	found, sellerFound := false, false
+	err := s.db.hot.read(ctx, func(q hotQuery) error {
+		var err error
+		if p, found, err = readProduct(q, id); err != nil || !found {
+			return err
+		}
+		sel, sellerFound, err = s.db.readSeller(q, p.SellerID)
+		return err
+	})
+	switch {
+	case err != nil:
+		return catalog.Product{}, sellers.Seller{}, err
+	case !found:
+		return catalog.Product{}, sellers.Seller{}, catalog.ErrNotFound
+	case !sellerFound:
+		return catalog.Product{}, sellers.Seller{}, sellers.ErrNotFound
+	}
+	return p, sel, nil
+}
+
+// readProduct reads a product with its photos in the read transaction of q.
+func readProduct(q hotQuery, id string) (catalog.Product, bool, error) {
+	var p catalog.Product
+	found := false
+	err := q(`SELECT `+productColumns+` FROM products WHERE id = ?`, []string{id}, func(r rawRow) error {
+		var err error
+		p, err = scanProduct(r)
+		found = true
+		return err
+	})
+	if err != nil || !found {
+		return catalog.Product{}, false, err
+	}
+	err = q(`SELECT id, display_key, thumb_key, width, height, created_at FROM product_images
+		WHERE product_id = ? ORDER BY position`, []string{id}, func(r rawRow) error {
+		var im catalog.Image
+		var created int64
+		if err := r.Scan(&im.ID, &im.DisplayKey, &im.ThumbKey, &im.Width, &im.Height, &created); err != nil {
+			return err
+		}
+		im.CreatedAt = fromMillis(created)
+		p.Images = append(p.Images, im)
+		return nil
+	})
+	if err != nil {
+		return catalog.Product{}, false, err
+	}
+	return p, true, nil
 }
 
 // loadImages fills the photos of the products in one query.

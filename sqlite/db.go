@@ -28,6 +28,8 @@ type DB struct {
 	read  *sql.DB
 	// hot serves the point lookups of product pages; see hotReads.
 	hot *hotReads
+	// sellers remembers the sellers product pages show; see sellerCache.
+	sellers sellerCache
 	// batches feeds the committer of batchTx.
 	batches       chan *batchReq
 	committerDone chan struct{}

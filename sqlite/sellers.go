@@ -57,26 +57,9 @@ func (s *SellerStore) SellerByID(ctx context.Context, id string) (sellers.Seller
 	var x sellers.Seller
 	found := false
 	err := s.db.hot.read(ctx, func(q hotQuery) error {
-		err := q(`SELECT `+sellerColumns+` FROM sellers WHERE id = ?`, []string{id}, func(r rawRow) error {
-			var err error
-			x, err = scanSeller(r)
-			found = true
-			return err
-		})
-		if err != nil || !found {
-			return err
-		}
-		return q(`SELECT account_id, added_by, added_at FROM seller_helpers
-			WHERE seller_id = ? ORDER BY added_at, account_id`, []string{id}, func(r rawRow) error {
-			var h sellers.Helper
-			var added int64
-			if err := r.Scan(&h.AccountID, &h.AddedBy, &added); err != nil {
-				return err
-			}
-			h.AddedAt = fromMillis(added)
-			x.Helpers = append(x.Helpers, h)
-			return nil
-		})
+		var err error
+		x, found, err = s.db.readSeller(q, id)
+		return err
 	})
 	if err != nil {
 		return sellers.Seller{}, err
