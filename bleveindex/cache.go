@@ -1,6 +1,7 @@
 package bleveindex
 
 import (
+	"context"
 	"slices"
 	"sync"
 
@@ -21,6 +22,24 @@ type resultCache struct {
 	entries map[search.Query]cachedResult
 	order   []search.Query // oldest first
 	bytes   int
+	// flights are the searches being answered now, by query and the
+	// version their first asker saw: the same search asked again before
+	// the answer is ready waits for it instead of computing it once more
+	// (after each write empties the cache, the popular searches all come
+	// back at once).
+	flights map[flightKey]*flight
+}
+
+type flightKey struct {
+	q       search.Query
+	version uint64
+}
+
+// flight is one search being answered; done closes when res and err are set.
+type flight struct {
+	done chan struct{}
+	res  search.Result
+	err  error
 }
 
 type cachedResult struct {
@@ -29,7 +48,7 @@ type cachedResult struct {
 }
 
 func newResultCache(maxBytes int) *resultCache {
-	return &resultCache{maxBytes: maxBytes, entries: map[search.Query]cachedResult{}}
+	return &resultCache{maxBytes: maxBytes, entries: map[search.Query]cachedResult{}, flights: map[flightKey]*flight{}}
 }
 
 // get returns the answer to q made at version, if kept.
@@ -83,6 +102,57 @@ func (rc *resultCache) put(q search.Query, version uint64, res search.Result) {
 	rc.entries[q] = cachedResult{res: res, bytes: size}
 	rc.order = append(rc.order, q)
 	rc.bytes += size
+}
+
+// join returns the flight answering q seen at version, and whether the
+// caller must answer it itself (it is the first to ask) and then call
+// land. Without a cache every caller answers its own search.
+func (rc *resultCache) join(q search.Query, version uint64) (f *flight, first bool) {
+	if rc == nil || rc.maxBytes <= 0 {
+		return nil, true
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	k := flightKey{q, version}
+	if f := rc.flights[k]; f != nil {
+		return f, false
+	}
+	f = &flight{done: make(chan struct{})}
+	rc.flights[k] = f
+	return f, true
+}
+
+// land ends the flight of q seen at version with its answer, made at
+// madeAt, and keeps the answer.
+func (rc *resultCache) land(f *flight, q search.Query, version, madeAt uint64, res search.Result, err error) {
+	if f == nil {
+		return
+	}
+	if err == nil {
+		rc.put(q, madeAt, res)
+		res.Hits = slices.Clone(res.Hits)
+	}
+	f.res, f.err = res, err
+	rc.mu.Lock()
+	delete(rc.flights, flightKey{q, version})
+	rc.mu.Unlock()
+	close(f.done)
+}
+
+// wait returns the answer of a flight someone else is answering; ok is
+// false when it failed (the caller then answers the search itself).
+func (f *flight) wait(ctx context.Context) (res search.Result, ok bool, err error) {
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return search.Result{}, false, ctx.Err()
+	}
+	if f.err != nil {
+		return search.Result{}, false, nil
+	}
+	res = f.res
+	res.Hits = slices.Clone(res.Hits)
+	return res, true, nil
 }
 
 // resultBytes estimates the memory an answer holds.

@@ -1,6 +1,7 @@
 package bleveindex
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -70,5 +71,76 @@ func TestResultCache(t *testing.T) {
 	off.put(khom, 1, answer(1, ""))
 	if _, ok := off.get(khom, 1); ok {
 		t.Error("a cache turned off answered")
+	}
+}
+
+// TestSearchesAskedTogether: a search asked while the same one is being
+// answered waits for that answer (each caller with hits of its own)
+// instead of computing it again; a failed answer lets each waiter answer
+// for itself; without a cache, nobody waits.
+func TestSearchesAskedTogether(t *testing.T) {
+	rc := newResultCache(64 << 10)
+	q := search.Query{Text: "hoa sung"}
+	f, first := rc.join(q, 5)
+	if !first {
+		t.Fatal("the first asker was told to wait")
+	}
+	f2, first2 := rc.join(q, 5)
+	if first2 || f2 != f {
+		t.Fatal("the second asker of the same search at the same version does not wait for the first")
+	}
+	if _, first := rc.join(q, 6); !first {
+		t.Error("an asker who saw a newer version waits for an answer made on an older one")
+	}
+	if _, first := rc.join(search.Query{Text: "khóm"}, 5); !first {
+		t.Error("an asker of another search waits")
+	}
+
+	answers := make(chan search.Result, 3)
+	for range 3 {
+		go func() {
+			res, ok, err := f2.wait(context.Background())
+			if !ok || err != nil {
+				t.Errorf("wait = %v, %v", ok, err)
+			}
+			answers <- res
+		}()
+	}
+	made := answer(2, "trắng")
+	rc.land(f, q, 5, 7, made, nil)
+	made.Hits[0].Name = "changed by the first asker"
+	for range 3 {
+		res := <-answers
+		if res.Total != 2 || res.Hits[0].Name != "Khóm Cầu Đúc" {
+			t.Errorf("a waiter got %+v", res.Hits)
+		}
+		res.Hits[1].Name = "changed by a waiter"
+	}
+	if got, ok := rc.get(q, 7); !ok || got.Hits[1].Name != "Khóm Cầu Đúc" {
+		t.Errorf("the answer was not kept, or a waiter's change reached it: %+v, %v", got.Hits, ok)
+	}
+	if _, first := rc.join(q, 5); !first {
+		t.Error("a landed flight still takes askers")
+	}
+
+	failed, _ := rc.join(search.Query{Text: "dứa"}, 7)
+	rc.land(failed, search.Query{Text: "dứa"}, 7, 7, search.Result{}, errNoAnswer)
+	if _, ok, err := failed.wait(context.Background()); ok || err != nil {
+		t.Errorf("a failed flight: wait = %v, %v; want the waiter to answer for itself", ok, err)
+	}
+	if _, ok := rc.get(search.Query{Text: "dứa"}, 7); ok {
+		t.Error("a failed answer was kept")
+	}
+
+	stuck, _ := rc.join(search.Query{Text: "mắm"}, 7)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, ok, err := stuck.wait(ctx); ok || err == nil {
+		t.Errorf("a waiter whose request ended: wait = %v, %v", ok, err)
+	}
+
+	off := newResultCache(-1)
+	if f, first := off.join(q, 1); f != nil || !first {
+		t.Error("without a cache an asker waits")
 	}
 }

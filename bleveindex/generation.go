@@ -307,16 +307,39 @@ func docNumber(id index.IndexInternalID) (uint64, error) {
 }
 
 // search answers q from the cache, or from Bleve and the columns.
+// A search asked while the same one is being answered waits for that
+// answer.
 func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (search.Result, error) {
-	if res, ok := g.cache.get(q, g.cols.version.Load()); ok {
+	seen := g.cols.version.Load()
+	if res, ok := g.cache.get(q, seen); ok {
 		return res, nil
 	}
-	res, version, err := g.searchColumns(ctx, q, cs)
-	if err == nil {
-		g.cache.put(q, version, res)
+	f, first := g.cache.join(q, seen)
+	if !first {
+		// The answer is made at seen or later: as fresh as this caller's own.
+		res, ok, err := f.wait(ctx)
+		if ok || err != nil {
+			return res, err
+		}
 	}
+	if !first {
+		res, _, err := g.searchColumns(ctx, q, cs)
+		return res, err
+	}
+	// Those waiting are let go even if this search panics.
+	landed := false
+	defer func() {
+		if !landed {
+			g.cache.land(f, q, seen, 0, search.Result{}, errNoAnswer)
+		}
+	}()
+	res, version, err := g.searchColumns(ctx, q, cs)
+	g.cache.land(f, q, seen, version, res, err)
+	landed = true
 	return res, err
 }
+
+var errNoAnswer = errors.New("bleveindex: the search gave no answer")
 
 // searchColumns answers q with Bleve for the words and the columns for
 // everything else; version is that of the rows it read.

@@ -3,13 +3,14 @@ package bleveindex_test
 import (
 	"context"
 	"iter"
-	"strings"
-	"sync"
-
-	"github.com/blevesearch/bleve/v2"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/ocopmarket/market"
 
@@ -215,4 +216,73 @@ func TestUnreadableRowsLeaveBlevesPath(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestSameSearchAskedAtOnce: many buyers asking the same searches at the
+// same moment, while products change, each get a whole answer of their
+// own: the same as a search asked alone once the changes stop.
+func TestSameSearchAskedAtOnce(t *testing.T) {
+	idx := newIndex(t)
+	ctx := context.Background()
+	corpus := searchtest.Corpus()
+	if err := idx.Upsert(ctx, corpus); err != nil {
+		t.Fatal(err)
+	}
+	asks := []search.Query{{Text: "hoa sung"}, {Text: "dứa", Sort: search.SortPriceAsc}, {RegionID: "can-tho"}}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				res, err := idx.Search(ctx, asks[i%len(asks)])
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(res.Hits) > 0 {
+					res.Hits[0].Name = "changed by a caller" // its own copy
+				}
+			}
+		}()
+	}
+	for i := range 10 {
+		d := corpus[i%len(corpus)]
+		d.Sold += int64(i + 1)
+		if err := idx.Upsert(ctx, []search.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, q := range asks {
+		got, err := idx.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := idx.(*bleveindex.Index).SearchBleve(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Hits) == 0 || got.Total != want.Total || !reflect.DeepEqual(ids(got.Hits), ids(want.Hits)) {
+			t.Errorf("%+v: %d hits %v, alone on Bleve's path %d %v", q, got.Total, ids(got.Hits), want.Total, ids(want.Hits))
+		}
+		for _, d := range got.Hits {
+			if d.Name == "changed by a caller" {
+				t.Errorf("%+v: a caller's change reached another answer", q)
+			}
+		}
+	}
+}
+
+func ids(docs []search.Document) []string {
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out
 }
