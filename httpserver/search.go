@@ -34,30 +34,6 @@ func (m *metrics) registerSearchSync(s SyncStatuser) {
 	)
 }
 
-type searchHitBody struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	PriceVND   int64  `json:"priceVnd"`
-	Unit       string `json:"unit"`
-	ImageURL   string `json:"imageUrl"`
-	SellerID   string `json:"sellerId"`
-	SellerName string `json:"sellerName"`
-	Stars      int    `json:"stars"`
-	CategoryID string `json:"categoryId"`
-	RegionID   string `json:"regionId"`
-	RegionName string `json:"regionName"`
-	InStock    bool   `json:"inStock"`
-}
-
-type searchBody struct {
-	Hits    []searchHitBody           `json:"hits"`
-	Total   int                       `json:"total"`
-	Page    int                       `json:"page"`
-	PerPage int                       `json:"perPage"`
-	Facets  map[string]map[string]int `json:"facets"`
-	TookMs  int64                     `json:"tookMs"`
-}
-
 // absoluteURL turns a site-relative address kept in the index into one
 // under the site's base URL.
 func absoluteURL(baseURL, u string) string {
@@ -65,24 +41,6 @@ func absoluteURL(baseURL, u string) string {
 		return baseURL + u
 	}
 	return u
-}
-
-func searchResultBody(res search.Result, baseURL string) searchBody {
-	b := searchBody{Hits: make([]searchHitBody, len(res.Hits)), Total: res.Total, Page: res.Page, PerPage: res.PerPage,
-		Facets: map[string]map[string]int{}, TookMs: res.Took.Milliseconds()}
-	for i, d := range res.Hits {
-		b.Hits[i] = searchHitBody{ID: d.ID, Name: d.Name, PriceVND: int64(d.PriceVND), Unit: d.Unit, ImageURL: absoluteURL(baseURL, d.ImageURL),
-			SellerID: d.SellerID, SellerName: d.SellerName, Stars: d.Stars, CategoryID: d.CategoryID,
-			RegionID: d.RegionID, RegionName: d.RegionName, InStock: d.InStock}
-	}
-	for _, name := range []string{search.FacetCategory, search.FacetStars, search.FacetRegion} {
-		counts := res.Facets[name]
-		if counts == nil {
-			counts = map[string]int{}
-		}
-		b.Facets[name] = counts
-	}
-	return b
 }
 
 // handleSearch finds products: GET /api/v1/search.
@@ -98,7 +56,7 @@ func handleSearch(idx search.Searcher, baseURL string) http.Handler {
 			writeError(w, r, err)
 			return
 		}
-		encode(w, http.StatusOK, searchResultBody(res, baseURL))
+		writeJSON(w, http.StatusOK, appendSearchBody(make([]byte, 0, 16<<10), res, baseURL))
 	})
 }
 

@@ -237,7 +237,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 			continue
 		}
 		fmt.Fprintf(stdout, "Running %s for %s…\n", sc, o.duration)
-		row := &row{name: sc}
+		cur := &row{name: sc}
 		var profile func() error
 		startProfile := func() {
 			if firstLoad < 0 {
@@ -247,19 +247,34 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), o.duration)
 			}
 		}
+		// primed runs a read scenario's load for --prime first, as a row
+		// of its own, then measures it on the caches the first pass filled.
+		primed := func(fn op) *result {
+			if o.prime > 0 {
+				fmt.Fprintf(stdout, "First pass of %s for %s…\n", sc, o.prime)
+				first := &row{name: fmt.Sprintf("%s, first %s", sc, o.prime)}
+				first.res = runLoad(ctx, first.name, o.prime, o.concurrency, o.seed+1, is2xx, fn)
+				first.after = footprint(ctx, t.srv.url, t.srv.pid())
+				if n := first.res.failures(); n > 0 {
+					failed = append(failed, fmt.Sprintf("%s: %d failed requests (%s) %v", first.name, n, first.res.statusLine(), first.res.errSamples))
+				}
+				rep.rows = append(rep.rows, first)
+				first.print(stdout)
+			}
+			startProfile()
+			return runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, fn)
+		}
 		switch sc {
 		case "product":
-			if row.base, err = bareBaseline(); err != nil {
+			if cur.base, err = bareBaseline(); err != nil {
 				return err
 			}
-			startProfile()
-			row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, productOp(load, ids))
+			cur.res = primed(productOp(load, ids))
 		case "search":
-			if row.base, err = bareBaseline(); err != nil {
+			if cur.base, err = bareBaseline(); err != nil {
 				return err
 			}
-			startProfile()
-			row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, searchOp(load, queries))
+			cur.res = primed(searchOp(load, queries))
 		case "checkout", "mixed":
 			initial, err := stocks(ctx, t.api, hot)
 			if err != nil {
@@ -273,26 +288,26 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 					if err != nil {
 						return err
 					}
-					row.base = runLoad(ctx, "raw SQLite", o.duration, o.buyers, o.seed, is2xx, rc.op)
-					row.base.name = "raw SQLite tx"
+					cur.base = runLoad(ctx, "raw SQLite", o.duration, o.buyers, o.seed, is2xx, rc.op)
+					cur.base.name = "raw SQLite tx"
 					rc.close()
 				}
 				startProfile()
-				row.res = runLoad(ctx, sc, o.duration, o.buyers, o.seed, okStatus, ck.op)
-				row.res.ok = row.res.byStatus[http.StatusCreated] // throughput counts checkouts made
+				cur.res = runLoad(ctx, sc, o.duration, o.buyers, o.seed, okStatus, ck.op)
+				cur.res.ok = cur.res.byStatus[http.StatusCreated] // throughput counts checkouts made
 			} else {
-				if row.base, err = bareBaseline(); err != nil {
+				if cur.base, err = bareBaseline(); err != nil {
 					return err
 				}
 				startProfile()
-				row.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, okStatus, mixedOp(searchOp(load, queries), productOp(load, ids), ck))
+				cur.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, okStatus, mixedOp(searchOp(load, queries), productOp(load, ids), ck))
 			}
 			v, err := verifyCheckouts(ctx, t.api, initial, ck.acknowledged())
 			if err != nil {
 				return fmt.Errorf("verifying %s: %w", sc, err)
 			}
-			row.verify = &v
-			row.short = ck.short.Load()
+			cur.verify = &v
+			cur.short = ck.short.Load()
 			if !v.ok() {
 				failed = append(failed, sc+": "+v.String())
 			}
@@ -302,12 +317,12 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				fmt.Fprintf(stderr, "profile of %s: %v\n", sc, err)
 			}
 		}
-		row.after = footprint(ctx, t.srv.url, t.srv.pid())
-		if n := row.res.failures(http.StatusConflict); n > 0 {
-			failed = append(failed, fmt.Sprintf("%s: %d failed requests (%s) %v", sc, n, row.res.statusLine(), row.res.errSamples))
+		cur.after = footprint(ctx, t.srv.url, t.srv.pid())
+		if n := cur.res.failures(http.StatusConflict); n > 0 {
+			failed = append(failed, fmt.Sprintf("%s: %d failed requests (%s) %v", sc, n, cur.res.statusLine(), cur.res.errSamples))
 		}
-		rep.rows = append(rep.rows, row)
-		row.print(stdout)
+		rep.rows = append(rep.rows, cur)
+		cur.print(stdout)
 	}
 	rep.samples = sm.stop()
 	rep.warmup = growthFrom(firstLoad, o.warmup)
