@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -126,9 +127,7 @@ func openHot(path string) (*hotConn, error) {
 		return nil, err
 	}
 	lib.Xsqlite3_busy_timeout(tls, c.db, 10000)
-	// Point lookups touch a few pages each; the read pool already keeps a
-	// large cache per connection, and the kernel keeps the file.
-	if err := c.execScript("PRAGMA cache_size = -8000"); err != nil {
+	if err := c.execScript("PRAGMA cache_size = -" + strconv.Itoa(readCacheKiB)); err != nil {
 		c.close()
 		return nil, err
 	}

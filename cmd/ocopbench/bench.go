@@ -316,6 +316,9 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 			if err := profile(); err != nil {
 				fmt.Fprintf(stderr, "profile of %s: %v\n", sc, err)
 			}
+			if err := saveProfile(ctx, t.srv.url+"/debug/pprof/heap", filepath.Join(o.pprofDir, sc+".heap.pprof")); err != nil {
+				fmt.Fprintf(stderr, "heap profile after %s: %v\n", sc, err)
+			}
 		}
 		cur.after = footprint(ctx, t.srv.url, t.srv.pid())
 		if n := cur.res.failures(http.StatusConflict); n > 0 {
@@ -358,28 +361,33 @@ func captureProfile(ctx context.Context, base, path string, d time.Duration) fun
 	done := make(chan error, 1)
 	go func() {
 		secs := max(1, int(d.Seconds()))
-		req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs), nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			done <- err
-			return
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			done <- fmt.Errorf("/debug/pprof/profile: %d (is OCOP_PPROF=1 supported?)", resp.StatusCode)
-			return
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			done <- err
-			return
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			done <- err
-			return
-		}
-		_, err = io.Copy(f, resp.Body)
-		done <- errors.Join(err, f.Close())
+		done <- saveProfile(ctx, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs), path)
 	}()
 	return func() error { return <-done }
+}
+
+// saveProfile writes the profile the server answers at u to path (the
+// server must run with OCOP_PPROF=1).
+func saveProfile(ctx context.Context, u, path string) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %d (is OCOP_PPROF=1 supported?)", u, resp.StatusCode)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, resp.Body)
+	return errors.Join(err, f.Close())
 }

@@ -99,7 +99,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.DurationVar(&o.warmup, "warmup", 0, "soak: growth is measured from this time on (default: a fifth of the run, at most 1m)")
 	fs.StringVar(&o.synchronous, "synchronous", "", "OCOP_SQLITE_SYNCHRONOUS for the server and the raw SQLite baseline (default: the server's, FULL)")
 	fs.BoolVar(&o.baseline, "baseline", true, "measure the bare net/http and raw SQLite baselines")
-	fs.StringVar(&o.pprofDir, "pprof", "", "write a CPU profile of the server per scenario into this directory (sets OCOP_PPROF=1)")
+	fs.StringVar(&o.pprofDir, "pprof", "", "write a CPU profile of the server over each scenario, and a heap profile after it, into this directory (sets OCOP_PPROF=1)")
 	fs.IntVar(&o.kills, "kills", 10, "crash: how many times to SIGKILL the server")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary data directory")
 	if err := fs.Parse(args); err != nil {
