@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -98,45 +99,87 @@ func (g *generation) snapshot() (*scorch.IndexSnapshot, func(), error) {
 	return snap, func() { r.Close() }, nil
 }
 
-// load reads the row of every document of the index from its stored source.
+// load reads the row of every document of the index from its stored
+// source, in chunks of loadChunkDocs documents decoded on every core: searches
+// take the slow path until it ends.
 func (g *generation) load() error {
 	snap, release, err := g.snapshot()
 	if err != nil {
 		return err
 	}
 	defer release()
-	batch := make([]search.Document, 0, 1000)
-	for _, ss := range snap.Segments() {
-		deleted := ss.Deleted()
-		for n := uint64(0); n < uint64(ss.FullSize()); n++ {
-			if n%1000 == 0 {
-				select {
-				case <-g.stop:
-					return errStopped
-				default:
+	type chunk struct {
+		ss       *scorch.SegmentSnapshot
+		from, to uint64
+	}
+	next := make(chan chunk)
+	workers := runtime.GOMAXPROCS(0)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				if err := g.loadChunk(c.ss, c.from, c.to); err != nil {
+					errs <- err
+					return
 				}
 			}
-			if deleted != nil && deleted.Contains(uint32(n)) {
-				continue
-			}
-			raw, err := storedSource(ss, n)
-			if err != nil {
-				return err
-			}
-			d, err := rowSource(raw)
-			if err != nil {
-				return err
-			}
-			if batch = append(batch, d); len(batch) == cap(batch) {
-				g.cols.putIfAbsent(batch)
-				batch = batch[:0]
+		}()
+	}
+feed:
+	for _, ss := range snap.Segments() {
+		for from := uint64(0); from < uint64(ss.FullSize()); from += loadChunkDocs {
+			select {
+			case next <- chunk{ss, from, min(from+loadChunkDocs, uint64(ss.FullSize()))}:
+			case err = <-errs:
+				break feed
+			case <-g.stop:
+				err = errStopped
+				break feed
 			}
 		}
 	}
-	g.cols.putIfAbsent(batch)
+	close(next)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	if err != nil {
+		return err
+	}
 	g.cols.mu.RLock()
 	defer g.cols.mu.RUnlock()
 	g.cols.resolver(snap)
+	return nil
+}
+
+// loadChunkDocs is how many documents a worker of load decodes at once.
+const loadChunkDocs = 1000
+
+// loadChunk puts the rows of the live documents from..to-1 of a segment.
+func (g *generation) loadChunk(ss *scorch.SegmentSnapshot, from, to uint64) error {
+	deleted := ss.Deleted()
+	batch := make([]search.Document, 0, to-from)
+	for n := from; n < to; n++ {
+		if deleted != nil && deleted.Contains(uint32(n)) {
+			continue
+		}
+		raw, err := storedSource(ss, n)
+		if err != nil {
+			return err
+		}
+		d, err := rowSource(raw)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, d)
+	}
+	g.cols.putIfAbsent(batch)
 	return nil
 }
 
