@@ -11,14 +11,22 @@ import (
 // resultCache keeps the answers to recent searches until the index
 // changes, as search engines' query result caches do: on a marketplace
 // the same few hundred searches ("mật ong", a province, a category page)
-// make most of the traffic. Any write to the generation empties it, so an
-// answer from the cache is always the answer the index would give now.
+// make most of the traffic. An answer from the cache is always the answer
+// the index would give now:
+//   - a change to anything but sales (stamp.content) empties it;
+//   - a change to sales alone (a checkout) leaves the answers that are not
+//     ordered by sales, whose products, order, counts and facets it
+//     cannot change; the caller reads their hits' sales again from the
+//     rows (stamp.version tells when it must);
+//   - an answer ordered by sales (best-selling, or browsing by relevance)
+//     serves only at the version it was made at.
+//
 // It holds at most maxBytes of documents (estimated), oldest out first.
 type resultCache struct {
 	maxBytes int
 
 	mu      sync.Mutex
-	version uint64 // of the columns, when the entries were made
+	content uint64 // stamp.content of the entries
 	entries map[search.Query]cachedResult
 	order   []search.Query // oldest first
 	bytes   int
@@ -29,6 +37,10 @@ type resultCache struct {
 	// back at once).
 	flights map[flightKey]*flight
 }
+
+// stamp is the state of the rows an answer was made from: their version
+// (every change) and content version (every change but to sales alone).
+type stamp struct{ version, content uint64 }
 
 type flightKey struct {
 	q       search.Query
@@ -43,36 +55,39 @@ type flight struct {
 }
 
 type cachedResult struct {
-	res   search.Result
-	bytes int
+	res     search.Result
+	bytes   int
+	version uint64 // stamp.version of res
 }
 
 func newResultCache(maxBytes int) *resultCache {
 	return &resultCache{maxBytes: maxBytes, entries: map[search.Query]cachedResult{}, flights: map[flightKey]*flight{}}
 }
 
-// get returns the answer to q made at version, if kept.
-func (rc *resultCache) get(q search.Query, version uint64) (search.Result, bool) {
+// get returns the answer to q kept for the rows at now, and whether it was
+// made at now.version (else its hits' sales may be older than the rows').
+// bySales says whether q is ordered by sales.
+func (rc *resultCache) get(q search.Query, bySales bool, now stamp) (res search.Result, ok, current bool) {
 	if rc == nil || rc.maxBytes <= 0 {
-		return search.Result{}, false
+		return search.Result{}, false, false
 	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	if rc.version != version {
-		return search.Result{}, false
+	if rc.content != now.content {
+		return search.Result{}, false, false
 	}
 	e, ok := rc.entries[q]
-	if !ok {
-		return search.Result{}, false
+	if !ok || (bySales && e.version != now.version) {
+		return search.Result{}, false, false
 	}
 	// The caller gets its own hits; facet maps are shared and read only.
-	res := e.res
+	res = e.res
 	res.Hits = slices.Clone(res.Hits)
-	return res, true
+	return res, true, e.version == now.version
 }
 
-// put keeps the answer to q made at version.
-func (rc *resultCache) put(q search.Query, version uint64, res search.Result) {
+// put keeps the answer to q made from the rows at made.
+func (rc *resultCache) put(q search.Query, made stamp, res search.Result) {
 	if rc == nil || rc.maxBytes <= 0 {
 		return
 	}
@@ -83,25 +98,29 @@ func (rc *resultCache) put(q search.Query, version uint64, res search.Result) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	switch {
-	case version > rc.version:
+	case made.content > rc.content:
 		clear(rc.entries)
-		rc.order, rc.bytes, rc.version = rc.order[:0], 0, version
-	case version < rc.version:
+		rc.order, rc.bytes, rc.content = rc.order[:0], 0, made.content
+	case made.content < rc.content:
 		return // made before a change the cache has seen
 	}
-	if _, ok := rc.entries[q]; ok {
-		return
+	if old, ok := rc.entries[q]; ok {
+		if old.version >= made.version {
+			return
+		}
+		rc.bytes -= old.bytes // replaced in its place in order
+	} else {
+		rc.order = append(rc.order, q)
 	}
-	for rc.bytes+size > rc.maxBytes && len(rc.order) > 0 {
+	res.Hits = slices.Clone(res.Hits)
+	rc.entries[q] = cachedResult{res: res, bytes: size, version: made.version}
+	rc.bytes += size
+	for rc.bytes > rc.maxBytes && len(rc.order) > 0 {
 		old := rc.order[0]
 		rc.order = rc.order[1:]
 		rc.bytes -= rc.entries[old].bytes
 		delete(rc.entries, old)
 	}
-	res.Hits = slices.Clone(res.Hits)
-	rc.entries[q] = cachedResult{res: res, bytes: size}
-	rc.order = append(rc.order, q)
-	rc.bytes += size
 }
 
 // join returns the flight answering q seen at version, and whether the
@@ -122,14 +141,14 @@ func (rc *resultCache) join(q search.Query, version uint64) (f *flight, first bo
 	return f, true
 }
 
-// land ends the flight of q seen at version with its answer, made at
-// madeAt, and keeps the answer.
-func (rc *resultCache) land(f *flight, q search.Query, version, madeAt uint64, res search.Result, err error) {
+// land ends the flight of q seen at version with its answer, made from
+// the rows at made, and keeps the answer.
+func (rc *resultCache) land(f *flight, q search.Query, version uint64, made stamp, res search.Result, err error) {
 	if f == nil {
 		return
 	}
 	if err == nil {
-		rc.put(q, madeAt, res)
+		rc.put(q, made, res)
 		res.Hits = slices.Clone(res.Hits)
 	}
 	f.res, f.err = res, err

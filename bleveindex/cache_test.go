@@ -20,30 +20,47 @@ func answer(n int, desc string) search.Result {
 func TestResultCache(t *testing.T) {
 	rc := newResultCache(64 << 10)
 	khom, dua := search.Query{Text: "khóm"}, search.Query{Text: "dứa"}
+	at := func(version, content uint64) stamp { return stamp{version, content} }
 
-	rc.put(khom, 1, answer(3, "ngọt"))
-	got, ok := rc.get(khom, 1)
-	if !ok || got.Total != 3 || len(got.Hits) != 3 {
-		t.Fatalf("get after put = %+v, %v", got, ok)
+	rc.put(khom, at(1, 1), answer(3, "ngọt"))
+	got, ok, current := rc.get(khom, false, at(1, 1))
+	if !ok || !current || got.Total != 3 || len(got.Hits) != 3 {
+		t.Fatalf("get after put = %+v, %v, %v", got, ok, current)
 	}
 	// A caller may change its hits without changing the cache's.
 	got.Hits[0].Name = "changed"
-	if again, _ := rc.get(khom, 1); again.Hits[0].Name != "Khóm Cầu Đúc" {
+	if again, _, _ := rc.get(khom, false, at(1, 1)); again.Hits[0].Name != "Khóm Cầu Đúc" {
 		t.Errorf("the cache kept a caller's change: %q", again.Hits[0].Name)
 	}
-	if _, ok := rc.get(dua, 1); ok {
+	if _, ok, _ := rc.get(dua, false, at(1, 1)); ok {
 		t.Error("a query never asked was answered")
 	}
-	// Once the index changed, nothing older is served or kept.
-	if _, ok := rc.get(khom, 2); ok {
+	// Sales changed (a checkout): the answer still serves, not current,
+	// unless it is ordered by sales.
+	if _, ok, current := rc.get(khom, false, at(2, 1)); !ok || current {
+		t.Errorf("after a change of sales alone: ok %v current %v, want true false", ok, current)
+	}
+	if _, ok, _ := rc.get(khom, true, at(2, 1)); ok {
+		t.Error("an answer ordered by sales served after sales changed")
+	}
+	rc.put(khom, at(2, 1), answer(3, "mới"))
+	if got, ok, current := rc.get(khom, true, at(2, 1)); !ok || !current || got.Hits[0].Description != "mới" {
+		t.Errorf("a newer answer of the same content did not replace the older: %v %v %+v", ok, current, got.Hits)
+	}
+	rc.put(khom, at(1, 1), answer(3, "cũ")) // finished late: older than the one kept
+	if got, _, _ := rc.get(khom, false, at(2, 1)); got.Hits[0].Description != "mới" {
+		t.Error("an older answer replaced a newer one")
+	}
+	// Anything else changed: nothing older is served or kept.
+	if _, ok, _ := rc.get(khom, false, at(3, 2)); ok {
 		t.Error("an answer made before a change was served after it")
 	}
-	rc.put(dua, 2, answer(1, ""))
-	rc.put(khom, 1, answer(3, "")) // finished after the change: too old
-	if _, ok := rc.get(khom, 2); ok {
+	rc.put(dua, at(3, 2), answer(1, ""))
+	rc.put(khom, at(2, 1), answer(3, "")) // finished after the change: too old
+	if _, ok, _ := rc.get(khom, false, at(3, 2)); ok {
 		t.Error("an answer made before the change was kept after it")
 	}
-	if _, ok := rc.get(dua, 2); !ok {
+	if _, ok, _ := rc.get(dua, false, at(3, 2)); !ok {
 		t.Error("the answer made after the change is missing")
 	}
 
@@ -51,25 +68,25 @@ func TestResultCache(t *testing.T) {
 	// than an eighth of the cache is never kept.
 	long := strings.Repeat("mô tả ", 100)
 	for i := range 100 {
-		rc.put(search.Query{Text: fmt.Sprint("q", i)}, 2, answer(2, long))
+		rc.put(search.Query{Text: fmt.Sprint("q", i)}, at(3, 2), answer(2, long))
 	}
 	if rc.bytes > rc.maxBytes {
 		t.Errorf("cache holds %d bytes, bound %d", rc.bytes, rc.maxBytes)
 	}
-	if _, ok := rc.get(search.Query{Text: "q0"}, 2); ok {
+	if _, ok, _ := rc.get(search.Query{Text: "q0"}, false, at(3, 2)); ok {
 		t.Error("the oldest answer is still there")
 	}
-	if _, ok := rc.get(search.Query{Text: "q99"}, 2); !ok {
+	if _, ok, _ := rc.get(search.Query{Text: "q99"}, false, at(3, 2)); !ok {
 		t.Error("the newest answer is missing")
 	}
-	rc.put(search.Query{Text: "huge"}, 2, answer(100, long))
-	if _, ok := rc.get(search.Query{Text: "huge"}, 2); ok {
+	rc.put(search.Query{Text: "huge"}, at(3, 2), answer(100, long))
+	if _, ok, _ := rc.get(search.Query{Text: "huge"}, false, at(3, 2)); ok {
 		t.Error("an answer of more than an eighth of the cache was kept")
 	}
 
 	off := newResultCache(-1)
-	off.put(khom, 1, answer(1, ""))
-	if _, ok := off.get(khom, 1); ok {
+	off.put(khom, at(1, 1), answer(1, ""))
+	if _, ok, _ := off.get(khom, false, at(1, 1)); ok {
 		t.Error("a cache turned off answered")
 	}
 }
@@ -107,7 +124,7 @@ func TestSearchesAskedTogether(t *testing.T) {
 		}()
 	}
 	made := answer(2, "trắng")
-	rc.land(f, q, 5, 7, made, nil)
+	rc.land(f, q, 5, stamp{7, 7}, made, nil)
 	made.Hits[0].Name = "changed by the first asker"
 	for range 3 {
 		res := <-answers
@@ -116,7 +133,7 @@ func TestSearchesAskedTogether(t *testing.T) {
 		}
 		res.Hits[1].Name = "changed by a waiter"
 	}
-	if got, ok := rc.get(q, 7); !ok || got.Hits[1].Name != "Khóm Cầu Đúc" {
+	if got, ok, _ := rc.get(q, false, stamp{7, 7}); !ok || got.Hits[1].Name != "Khóm Cầu Đúc" {
 		t.Errorf("the answer was not kept, or a waiter's change reached it: %+v, %v", got.Hits, ok)
 	}
 	if _, first := rc.join(q, 5); !first {
@@ -124,11 +141,11 @@ func TestSearchesAskedTogether(t *testing.T) {
 	}
 
 	failed, _ := rc.join(search.Query{Text: "dứa"}, 7)
-	rc.land(failed, search.Query{Text: "dứa"}, 7, 7, search.Result{}, errNoAnswer)
+	rc.land(failed, search.Query{Text: "dứa"}, 7, stamp{7, 7}, search.Result{}, errNoAnswer)
 	if _, ok, err := failed.wait(context.Background()); ok || err != nil {
 		t.Errorf("a failed flight: wait = %v, %v; want the waiter to answer for itself", ok, err)
 	}
-	if _, ok := rc.get(search.Query{Text: "dứa"}, 7); ok {
+	if _, ok, _ := rc.get(search.Query{Text: "dứa"}, false, stamp{7, 7}); ok {
 		t.Error("a failed answer was kept")
 	}
 

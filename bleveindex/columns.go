@@ -2,6 +2,9 @@ package bleveindex
 
 import (
 	"cmp"
+	"encoding/binary"
+	"hash/fnv"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,10 +37,19 @@ type columns struct {
 	failed atomic.Bool
 	// version counts the changes to the rows; it changes under mu.
 	version atomic.Uint64
+	// content counts the changes that can alter an answer in any way
+	// other than its products' sales: every change but a document's sales
+	// (and version) alone, which is what a checkout makes. It changes
+	// under mu, after version.
+	content atomic.Uint64
 
 	mu   sync.RWMutex // guards the fields below; a search holds it for reading throughout
 	rows []row        // by slot
 	ids  []string     // by slot
+	// sums and versions are, by slot, the contentSum and the Version of
+	// the document of a live row.
+	sums     []uint64
+	versions []int64
 	// more holds the terms of rows with more than inlineTerms of them.
 	more  map[int32][]int32
 	slots map[string]int32
@@ -133,19 +145,30 @@ func (c *columns) slot(id string) int32 {
 	s := int32(len(c.rows))
 	c.rows = append(c.rows, deadRow)
 	c.ids = append(c.ids, id)
+	c.sums = append(c.sums, 0)
+	c.versions = append(c.versions, 0)
 	c.slots[id] = s
 	return s
 }
 
 // set makes the row of slot d's, alive, or dead when d is nil, keeping
-// the postings in step. Callers hold mu.
-func (c *columns) set(slot int32, d *search.Document) {
+// the postings in step. It reports whether the change was to the
+// document's sales alone (or nothing). Callers hold mu.
+func (c *columns) set(slot int32, d *search.Document) (salesOnly bool) {
+	sum := uint64(0)
+	if d != nil {
+		sum = contentSum(d)
+		salesOnly = c.rows[slot].flags&live != 0 && c.sums[slot] == sum
+	}
+	c.sums[slot] = sum
 	c.unpost(slot)
 	delete(c.more, slot)
 	if d == nil {
 		c.rows[slot] = deadRow
-		return
+		c.versions[slot] = 0
+		return false
 	}
+	c.versions[slot] = d.Version
 	r := row{price: int64(d.PriceVND), sold: d.Sold, created: d.CreatedAt.UnixMilli(), seller: -1, flags: live, stars: int8(d.Stars)}
 	if d.InStock {
 		r.flags |= inStock
@@ -172,6 +195,61 @@ func (c *columns) set(slot int32, d *search.Document) {
 	}
 	c.rows[slot] = r
 	c.post(slot)
+	return salesOnly
+}
+
+// contentSum is a 64-bit FNV-1a hash of everything in a document but its
+// sales and version: two versions of a product with the same sum differ
+// at most in those.
+func contentSum(d *search.Document) uint64 {
+	h := fnv.New64a()
+	var num [8]byte
+	str := func(s string) {
+		binary.LittleEndian.PutUint64(num[:], uint64(len(s)))
+		h.Write(num[:])
+		io.WriteString(h, s)
+	}
+	n := func(v int64) {
+		binary.LittleEndian.PutUint64(num[:], uint64(v))
+		h.Write(num[:])
+	}
+	str(d.ID)
+	str(d.Name)
+	str(d.Description)
+	str(d.CategoryID)
+	n(int64(len(d.CategoryIDs)))
+	for _, id := range d.CategoryIDs {
+		str(id)
+	}
+	str(d.SellerID)
+	str(d.SellerName)
+	str(d.RegionID)
+	n(int64(len(d.RegionIDs)))
+	for _, id := range d.RegionIDs {
+		str(id)
+	}
+	str(d.RegionName)
+	n(int64(d.PriceVND))
+	str(d.Unit)
+	n(int64(d.Stars))
+	if d.InStock {
+		n(1)
+	} else {
+		n(0)
+	}
+	str(d.ImageURL)
+	n(d.CreatedAt.UnixNano())
+	return h.Sum64()
+}
+
+// salesOf returns the current sales and version of a document's row, and
+// whether it is live. Callers hold mu.
+func (c *columns) salesOf(id string) (sold, version int64, ok bool) {
+	s, found := c.slots[id]
+	if !found || c.rows[s].flags&live == 0 {
+		return 0, 0, false
+	}
+	return c.rows[s].sold, c.versions[s], true
 }
 
 // post adds a live slot to the postings of its terms and seller; unpost
@@ -223,9 +301,20 @@ func (c *columns) reserve(docs []search.Document) {
 func (c *columns) put(docs []search.Document) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	defer c.version.Add(1)
+	salesOnly := true
 	for i := range docs {
-		c.set(c.slot(docs[i].ID), &docs[i])
+		if !c.set(c.slot(docs[i].ID), &docs[i]) {
+			salesOnly = false
+		}
+	}
+	c.changed(salesOnly)
+}
+
+// changed counts a change to the rows. Callers hold mu for writing.
+func (c *columns) changed(salesOnly bool) {
+	c.version.Add(1)
+	if !salesOnly {
+		c.content.Add(1)
 	}
 }
 
@@ -235,12 +324,12 @@ func (c *columns) put(docs []search.Document) {
 func (c *columns) putIfAbsent(docs []search.Document) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	defer c.version.Add(1)
 	for i := range docs {
 		if _, ok := c.slots[docs[i].ID]; !ok {
 			c.set(c.slot(docs[i].ID), &docs[i])
 		}
 	}
+	c.changed(false)
 }
 
 // remove kills the rows of deleted documents; ids without a row get a dead
@@ -248,10 +337,10 @@ func (c *columns) putIfAbsent(docs []search.Document) {
 func (c *columns) remove(ids []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	defer c.version.Add(1)
 	for _, id := range ids {
 		c.set(c.slot(id), nil)
 	}
+	c.changed(false)
 }
 
 // plan is a query's filters resolved against the table.
@@ -392,6 +481,16 @@ func (t *tally) facets() map[string]map[string]int {
 	return out
 }
 
+// bySales reports whether the answers to q are ordered by sales: sorted
+// best-selling, or browsed (no words) by relevance.
+func bySales(q search.Query) bool {
+	switch q.Sort {
+	case search.SortPriceAsc, search.SortPriceDesc, search.SortStarsDesc, search.SortNewest:
+		return false
+	}
+	return q.Sort == search.SortBestselling || len(search.Words(q.Text)) == 0
+}
+
 // order returns how q ranks matches: negative when a comes before b. Ties
 // go by product id, as in the fallback path, so pages never overlap.
 func (c *columns) order(q search.Query) func(a, b match) int {
@@ -405,7 +504,7 @@ func (c *columns) order(q search.Query) func(a, b match) int {
 		key = func(a, b *row) int { return cmp.Compare(b.stars, a.stars) }
 	case q.Sort == search.SortNewest:
 		key = func(a, b *row) int { return cmp.Compare(b.created, a.created) }
-	case q.Sort == search.SortBestselling, len(search.Words(q.Text)) == 0:
+	case bySales(q):
 		key = func(a, b *row) int { return cmp.Compare(b.sold, a.sold) }
 	default: // relevance
 		return func(a, b match) int {

@@ -52,3 +52,14 @@ func (x *Index) ColumnsFailed() bool {
 	defer release()
 	return g.cols.failed.Load()
 }
+
+// Answered counts the searches of the live generation answered from Bleve
+// and the rows, not from the result cache.
+func (x *Index) Answered() uint64 {
+	g, release, err := x.index()
+	if err != nil {
+		return 0
+	}
+	defer release()
+	return g.answered.Load()
+}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -25,8 +26,11 @@ type generation struct {
 	idx   bleve.Index
 	cols  *columns
 	cache *resultCache
-	stop  chan struct{}
-	done  sync.WaitGroup
+	// answered counts the searches answered from Bleve and the rows, not
+	// from the cache.
+	answered atomic.Uint64
+	stop     chan struct{}
+	done     sync.WaitGroup
 }
 
 // refreshEvery is how often a generation maps the segments Bleve's merges
@@ -353,10 +357,10 @@ func docNumber(id index.IndexInternalID) (uint64, error) {
 // A search asked while the same one is being answered waits for that
 // answer.
 func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (search.Result, error) {
-	seen := g.cols.version.Load()
-	if res, ok := g.cache.get(q, seen); ok {
+	if res, ok := g.cached(q); ok {
 		return res, nil
 	}
+	seen := g.cols.version.Load()
 	f, first := g.cache.join(q, seen)
 	if !first {
 		// The answer is made at seen or later: as fresh as this caller's own.
@@ -373,28 +377,46 @@ func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (s
 	landed := false
 	defer func() {
 		if !landed {
-			g.cache.land(f, q, seen, 0, search.Result{}, errNoAnswer)
+			g.cache.land(f, q, seen, stamp{}, search.Result{}, errNoAnswer)
 		}
 	}()
-	res, version, err := g.searchColumns(ctx, q, cs)
-	g.cache.land(f, q, seen, version, res, err)
+	res, made, err := g.searchColumns(ctx, q, cs)
+	g.cache.land(f, q, seen, made, res, err)
 	landed = true
 	return res, err
+}
+
+// cached returns the kept answer to q, if any, with its hits' sales read
+// again from the rows when only sales changed since it was made.
+func (g *generation) cached(q search.Query) (search.Result, bool) {
+	c := g.cols
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	res, ok, current := g.cache.get(q, bySales(q), stamp{c.version.Load(), c.content.Load()})
+	if ok && !current {
+		for i := range res.Hits {
+			if sold, version, live := c.salesOf(res.Hits[i].ID); live {
+				res.Hits[i].Sold, res.Hits[i].Version = sold, version
+			}
+		}
+	}
+	return res, ok
 }
 
 var errNoAnswer = errors.New("bleveindex: the search gave no answer")
 
 // searchColumns answers q with Bleve for the words and the columns for
-// everything else; version is that of the rows it read.
-func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []clause) (_ search.Result, version uint64, _ error) {
+// everything else, from the rows at made.
+func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []clause) (_ search.Result, made stamp, _ error) {
+	g.answered.Add(1)
 	c := g.cols
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	version = c.version.Load()
+	made = stamp{c.version.Load(), c.content.Load()}
 	out := search.Result{Hits: []search.Document{}, Page: q.Page, PerPage: q.PerPage, Facets: facets(nil)}
 	p, possible := c.planFor(q)
 	if !possible {
-		return out, version, nil
+		return out, made, nil
 	}
 	t := c.newTally(p, q)
 	var page []match
@@ -439,7 +461,7 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 				}
 			}
 			if err := g.visit(ctx, bleve.NewDocIDQuery(ids), false, found, read); err != nil {
-				return search.Result{}, 0, err
+				return search.Result{}, stamp{}, err
 			}
 		}
 	} else {
@@ -449,7 +471,7 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			return read(source)
 		}
 		if err := g.visit(ctx, textQuery(q, cs, byScore), byScore, t.add, last); err != nil {
-			return search.Result{}, 0, err
+			return search.Result{}, stamp{}, err
 		}
 	}
 	out.Total = t.total
@@ -460,11 +482,11 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 		}
 		d, err := fromSource(raw)
 		if err != nil {
-			return search.Result{}, 0, internal("decode "+c.ids[page[i].slot], err)
+			return search.Result{}, stamp{}, internal("decode "+c.ids[page[i].slot], err)
 		}
 		out.Hits = append(out.Hits, d)
 	}
-	return out, version, nil
+	return out, made, nil
 }
 
 // noDoc marks a browsed match whose document number is not known yet.

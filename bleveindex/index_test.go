@@ -286,3 +286,74 @@ func ids(docs []search.Document) []string {
 	}
 	return out
 }
+
+// TestSalesAloneKeepAnswers: a checkout changes a product's sales (and
+// version) alone. Answers not ordered by sales still come from the cache,
+// with the product's new sales; answers ordered by sales (best-selling,
+// browsing) are made again; any other change makes every answer again.
+// Every answer is the one Bleve's own path gives at that moment.
+func TestSalesAloneKeepAnswers(t *testing.T) {
+	x, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx := context.Background()
+	corpus := searchtest.Corpus()
+	if err := x.Upsert(ctx, corpus); err != nil {
+		t.Fatal(err)
+	}
+	keep := []search.Query{{Text: "khom"}, {Text: "khom", Sort: search.SortPriceDesc}}
+	remake := []search.Query{{Text: "khom", Sort: search.SortBestselling}, {RegionID: "can-tho"}}
+	ask := func() {
+		t.Helper()
+		for _, q := range append(append([]search.Query{}, keep...), remake...) {
+			got, err := x.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := x.SearchBleve(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != want.Total || !reflect.DeepEqual(got.Hits, want.Hits) || !reflect.DeepEqual(got.Facets, want.Facets) {
+				t.Errorf("%+v: %d %v, Bleve's own path %d %v", q, got.Total, ids(got.Hits), want.Total, ids(want.Hits))
+			}
+		}
+	}
+	ask()
+	first, err := x.Search(ctx, keep[0])
+	if err != nil || len(first.Hits) < 2 {
+		t.Fatalf("%q finds %d products (%v)", keep[0].Text, len(first.Hits), err)
+	}
+	var d search.Document
+	for _, c := range corpus {
+		if c.ID == first.Hits[len(first.Hits)-1].ID {
+			d = c
+		}
+	}
+
+	before := x.Answered()
+	d.Sold += 100000
+	d.Version++
+	if err := x.Upsert(ctx, []search.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	ask()
+	if n := x.Answered() - before; n != uint64(len(remake)) {
+		t.Errorf("after a change of sales alone %d searches were made again, want the %d ordered by sales", n, len(remake))
+	}
+	if got, _ := x.Search(ctx, remake[0]); len(got.Hits) == 0 || got.Hits[0].ID != d.ID {
+		t.Errorf("best-selling %q does not list the product that just sold 100 000 first: %v", remake[0].Text, ids(got.Hits))
+	}
+
+	before = x.Answered()
+	d.PriceVND += 1000
+	if err := x.Upsert(ctx, []search.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	ask()
+	if n := x.Answered() - before; n != uint64(len(keep)+len(remake)) {
+		t.Errorf("after a change of price %d searches were made again, want all %d", n, len(keep)+len(remake))
+	}
+}
