@@ -6,10 +6,21 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
+// gcPercent is the garbage collector's target unless GOGC is set: a
+// server at 100 000 products keeps 50–60 MB of live heap, and Go's
+// default (100) lets the heap grow to twice that between collections.
+// At 75 the resident memory stays within 300 MB under mixed load
+// (ocopbench all) for a few percent more CPU.
+const gcPercent = 75
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
