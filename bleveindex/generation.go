@@ -104,8 +104,8 @@ func (g *generation) snapshot() (*scorch.IndexSnapshot, func(), error) {
 }
 
 // load reads the row of every document of the index from its stored
-// source, in chunks of loadChunkDocs documents decoded on every core: searches
-// take the slow path until it ends.
+// source, in chunks of loadChunkDocs documents decoded on every core;
+// searches take Bleve's own path until it ends.
 func (g *generation) load() error {
 	snap, release, err := g.snapshot()
 	if err != nil {
@@ -368,9 +368,8 @@ func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (s
 		if ok || err != nil {
 			return res, err
 		}
-	}
-	if !first {
-		res, _, err := g.searchColumns(ctx, q, cs)
+		// The first asker got no answer: answer alone.
+		res, _, err = g.searchColumns(ctx, q, cs)
 		return res, err
 	}
 	// Those waiting are let go even if this search panics.
