@@ -213,21 +213,21 @@ func contentSum(d *search.Document) uint64 {
 		binary.LittleEndian.PutUint64(num[:], uint64(v))
 		h.Write(num[:])
 	}
+	list := func(ids []string) {
+		n(int64(len(ids)))
+		for _, id := range ids {
+			str(id)
+		}
+	}
 	str(d.ID)
 	str(d.Name)
 	str(d.Description)
 	str(d.CategoryID)
-	n(int64(len(d.CategoryIDs)))
-	for _, id := range d.CategoryIDs {
-		str(id)
-	}
+	list(d.CategoryIDs)
 	str(d.SellerID)
 	str(d.SellerName)
 	str(d.RegionID)
-	n(int64(len(d.RegionIDs)))
-	for _, id := range d.RegionIDs {
-		str(id)
-	}
+	list(d.RegionIDs)
 	str(d.RegionName)
 	n(int64(d.PriceVND))
 	str(d.Unit)

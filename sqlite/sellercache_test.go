@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/catalog/catalogtest"
 	"github.com/ocopmarket/market/sellers"
 	"github.com/ocopmarket/market/sellers/sellerstest"
@@ -34,21 +35,8 @@ func TestProductPageSeesEverySellerChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	plain, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-
-	owner := sellerstest.NewAccount(t, server.Accounts())
-	s := sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
-	if err := server.Sellers().CreateSeller(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	p := catalogtest.NewProduct(s.ID, owner)
-	if err := server.Catalog().CreateProduct(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	plain := plainSQL(t, path)
+	owner, s, p := shopWithProduct(t, server)
 	page := func() sellers.Seller {
 		t.Helper()
 		got, sel, err := server.Catalog().ProductWithSeller(ctx, p.ID)
@@ -113,20 +101,8 @@ func TestProductPagesFollowSellerVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer server.Close()
-	plain, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	owner := sellerstest.NewAccount(t, server.Accounts())
-	s := sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
-	if err := server.Sellers().CreateSeller(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	p := catalogtest.NewProduct(s.ID, owner)
-	if err := server.Catalog().CreateProduct(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	plain := plainSQL(t, path)
+	_, s, p := shopWithProduct(t, server)
 	name := func(v int64) string { return fmt.Sprintf("HTX phiên bản %d", v) }
 	if _, err := plain.ExecContext(ctx, `UPDATE sellers SET name = ? WHERE id = ?`, name(s.Version), s.ID); err != nil {
 		t.Fatal(err)
@@ -174,4 +150,32 @@ func TestProductPagesFollowSellerVersions(t *testing.T) {
 	if err != nil || sel.Version != s.Version+60 {
 		t.Fatalf("after the last rename the page shows version %d (%v), want %d", sel.Version, err, s.Version+60)
 	}
+}
+
+// plainSQL opens the database file as any other program would, knowing
+// nothing of this package.
+func plainSQL(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// shopWithProduct creates a seller, its owner and one product.
+func shopWithProduct(t *testing.T, db *sqlite.DB) (owner string, s sellers.Seller, p catalog.Product) {
+	t.Helper()
+	ctx := context.Background()
+	owner = sellerstest.NewAccount(t, db.Accounts())
+	s = sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
+	if err := db.Sellers().CreateSeller(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	p = catalogtest.NewProduct(s.ID, owner)
+	if err := db.Catalog().CreateProduct(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	return owner, s, p
 }
