@@ -152,13 +152,12 @@ func (c *columns) slot(id string) int32 {
 }
 
 // set makes the row of slot d's, alive, or dead when d is nil, keeping
-// the postings in step. It reports whether the change was to the
-// document's sales alone (or nothing). Callers hold mu.
-func (c *columns) set(slot int32, d *search.Document) (salesOnly bool) {
-	sum := uint64(0)
+// the postings in step; sum is d's contentSum (0: unknown). It reports
+// whether the change was to the document's sales alone (or nothing).
+// Callers hold mu.
+func (c *columns) set(slot int32, d *search.Document, sum uint64) (salesOnly bool) {
 	if d != nil {
-		sum = contentSum(d)
-		salesOnly = c.rows[slot].flags&live != 0 && c.sums[slot] == sum
+		salesOnly = c.rows[slot].flags&live != 0 && sum != 0 && c.sums[slot] == sum
 	}
 	c.sums[slot] = sum
 	c.unpost(slot)
@@ -303,7 +302,7 @@ func (c *columns) put(docs []search.Document) {
 	defer c.mu.Unlock()
 	salesOnly := true
 	for i := range docs {
-		if !c.set(c.slot(docs[i].ID), &docs[i]) {
+		if !c.set(c.slot(docs[i].ID), &docs[i], contentSum(&docs[i])) {
 			salesOnly = false
 		}
 	}
@@ -321,12 +320,12 @@ func (c *columns) changed(salesOnly bool) {
 // putIfAbsent sets the rows of documents that have no slot yet: rows
 // loaded from an existing index never overwrite what an upsert or a delete
 // made meanwhile.
-func (c *columns) putIfAbsent(docs []search.Document) {
+func (c *columns) putIfAbsent(docs []search.Document, sums []uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range docs {
 		if _, ok := c.slots[docs[i].ID]; !ok {
-			c.set(c.slot(docs[i].ID), &docs[i])
+			c.set(c.slot(docs[i].ID), &docs[i], sums[i])
 		}
 	}
 	c.changed(false)
@@ -338,7 +337,7 @@ func (c *columns) remove(ids []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range ids {
-		c.set(c.slot(id), nil)
+		c.set(c.slot(id), nil, 0)
 	}
 	c.changed(false)
 }

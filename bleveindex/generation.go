@@ -169,6 +169,7 @@ const loadChunkDocs = 1000
 func (g *generation) loadChunk(ss *scorch.SegmentSnapshot, from, to uint64) error {
 	deleted := ss.Deleted()
 	batch := make([]search.Document, 0, to-from)
+	sums := make([]uint64, 0, to-from)
 	for n := from; n < to; n++ {
 		if deleted != nil && deleted.Contains(uint32(n)) {
 			continue
@@ -177,13 +178,13 @@ func (g *generation) loadChunk(ss *scorch.SegmentSnapshot, from, to uint64) erro
 		if err != nil {
 			return err
 		}
-		d, err := rowSource(raw)
+		d, sum, err := rowSource(raw)
 		if err != nil {
 			return err
 		}
-		batch = append(batch, d)
+		batch, sums = append(batch, d), append(sums, sum)
 	}
-	g.cols.putIfAbsent(batch)
+	g.cols.putIfAbsent(batch, sums)
 	return nil
 }
 
@@ -211,9 +212,13 @@ func (g *generation) refresh() {
 	g.cols.segMu.Unlock()
 }
 
-// rowSource reads from a stored source only what a row holds.
-func rowSource(raw string) (search.Document, error) {
+// rowSource reads from a stored source only what a row holds (with the
+// sales and version a cached hit is given again), and the
+// document's contentSum as the upsert that stored it made it (0 in sources
+// stored before sums were).
+func rowSource(raw string) (search.Document, uint64, error) {
 	var s struct {
+		Sum         uint64    `json:"sum"`
 		ID          string    `json:"id"`
 		CategoryIDs []string  `json:"categoryIds"`
 		SellerID    string    `json:"sellerId"`
@@ -223,12 +228,14 @@ func rowSource(raw string) (search.Document, error) {
 		InStock     bool      `json:"inStock"`
 		CreatedAt   time.Time `json:"createdAt"`
 		Sold        int64     `json:"sold"`
+		Version     int64     `json:"version"`
 	}
 	err := json.Unmarshal([]byte(raw), &s)
 	return search.Document{
 		ID: s.ID, CategoryIDs: s.CategoryIDs, SellerID: s.SellerID, RegionIDs: s.RegionIDs,
 		PriceVND: market.VND(s.PriceVND), Stars: s.Stars, InStock: s.InStock, CreatedAt: s.CreatedAt, Sold: s.Sold,
-	}, err
+		Version: s.Version,
+	}, s.Sum, err
 }
 
 func storedSource(ss *scorch.SegmentSnapshot, n uint64) (string, error) {

@@ -477,13 +477,20 @@ func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[se
 	return n, nil
 }
 
-// maxMemorySegments is how many batches a rebuild lets Bleve hold in
-// memory, not yet written to disk. Without a bound, analysis outruns the
-// writer, and rebuilding 100 000 products peaked near 650 MB resident.
+// maxMemorySegments bounds the segments Bleve holds in memory, not yet
+// written to disk, when a rebuild sends its next batch (the count Bleve
+// keeps leaves out the batch it has just taken, so two or three batches
+// are in memory at most). Without a bound, analysis outruns the writer,
+// and rebuilding 100 000 products peaked near 650 MB resident.
 const maxMemorySegments = 1
 
-// persisting waits until Bleve holds at most maxMemorySegments segments in
-// memory.
+// persistWait is the longest a rebuild waits for Bleve's writer after a
+// batch. The bound only spares memory: a writer that stalls (a full disk,
+// which Bleve retries forever) must not stall the rebuild for good.
+const persistWait = 10 * time.Second
+
+// persisting waits, up to persistWait, until Bleve holds at most
+// maxMemorySegments segments in memory.
 func persisting(ctx context.Context, idx bleve.Index) error {
 	adv, err := idx.Advanced()
 	if err != nil {
@@ -497,7 +504,8 @@ func persisting(ctx context.Context, idx bleve.Index) error {
 	if !ok {
 		return nil
 	}
-	for atomic.LoadUint64(&st.TotMemorySegmentsAtRoot) > maxMemorySegments {
+	deadline := time.Now().Add(persistWait)
+	for atomic.LoadUint64(&st.TotMemorySegmentsAtRoot) > maxMemorySegments && time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -293,11 +293,12 @@ func ids(docs []search.Document) []string {
 // browsing) are made again; any other change makes every answer again.
 // Every answer is the one Bleve's own path gives at that moment.
 func TestSalesAloneKeepAnswers(t *testing.T) {
-	x, err := bleveindex.Open(t.TempDir())
+	dir := t.TempDir()
+	x, err := bleveindex.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
+	defer func() { x.Close() }()
 	ctx := context.Background()
 	corpus := searchtest.Corpus()
 	if err := x.Upsert(ctx, corpus); err != nil {
@@ -355,5 +356,27 @@ func TestSalesAloneKeepAnswers(t *testing.T) {
 	ask()
 	if n := x.Answered() - before; n != uint64(len(keep)+len(remake)) {
 		t.Errorf("after a change of price %d searches were made again, want all %d", n, len(keep)+len(remake))
+	}
+
+	// The same after a restart, on rows loaded from the stored documents.
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if x, err = bleveindex.Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if !x.ColumnsReady() {
+		t.Fatal("the rows did not load")
+	}
+	ask()
+	before = x.Answered()
+	d.Sold++
+	d.Version++
+	if err := x.Upsert(ctx, []search.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	ask()
+	if n := x.Answered() - before; n != uint64(len(remake)) {
+		t.Errorf("after a restart and a change of sales alone %d searches were made again, want the %d ordered by sales", n, len(remake))
 	}
 }

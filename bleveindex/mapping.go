@@ -72,6 +72,8 @@ type source struct {
 	CreatedAt   time.Time `json:"createdAt"`
 	Sold        int64     `json:"sold"`
 	Version     int64     `json:"version"`
+	// Sum is the document's contentSum, for the row loaded from here.
+	Sum uint64 `json:"sum,omitempty"`
 }
 
 func toEntry(d search.Document) (entry, error) {
@@ -81,7 +83,7 @@ func toEntry(d search.Document) (entry, error) {
 		SellerID: d.SellerID, SellerName: d.SellerName,
 		RegionID: d.RegionID, RegionIDs: d.RegionIDs, RegionName: d.RegionName,
 		PriceVND: int64(d.PriceVND), Unit: d.Unit, Stars: d.Stars, InStock: d.InStock,
-		ImageURL: d.ImageURL, CreatedAt: d.CreatedAt, Sold: d.Sold, Version: d.Version,
+		ImageURL: d.ImageURL, CreatedAt: d.CreatedAt, Sold: d.Sold, Version: d.Version, Sum: contentSum(&d),
 	})
 	if err != nil {
 		return entry{}, err

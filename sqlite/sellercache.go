@@ -60,10 +60,11 @@ func (c *sellerCache) put(epoch int64, s sellers.Seller) {
 // q, from the cache when the seller epoch allows.
 func (db *DB) readSeller(q hotQuery, id string) (sellers.Seller, bool, error) {
 	var epoch int64
-	if err := q(`SELECT n FROM seller_epoch WHERE id = 1`, nil, func(r rawRow) error { return r.Scan(&epoch) }); err != nil {
+	counted := false // without its row the counter says nothing: no cache
+	if err := q(`SELECT n FROM seller_epoch WHERE id = 1`, nil, func(r rawRow) error { counted = true; return r.Scan(&epoch) }); err != nil {
 		return sellers.Seller{}, false, err
 	}
-	if s, ok := db.sellers.get(epoch, id); ok {
+	if s, ok := db.sellers.get(epoch, id); counted && ok {
 		return s, true, nil
 	}
 	var x sellers.Seller
@@ -91,6 +92,8 @@ func (db *DB) readSeller(q hotQuery, id string) (sellers.Seller, bool, error) {
 	if err != nil {
 		return sellers.Seller{}, false, err
 	}
-	db.sellers.put(epoch, x)
+	if counted {
+		db.sellers.put(epoch, x)
+	}
 	return x, true, nil
 }

@@ -87,6 +87,17 @@ func TestProductPageSeesEverySellerChange(t *testing.T) {
 	if got := page(); got.Status != sellers.StatusSuspended {
 		t.Fatalf("after a suspension the page shows status %q", got.Status)
 	}
+	// Without the counter's row nothing is taken from memory.
+	if _, err := plain.ExecContext(ctx, `DELETE FROM seller_epoch`); err != nil {
+		t.Fatal(err)
+	}
+	page()
+	if _, err := plain.ExecContext(ctx, `UPDATE sellers SET name = 'HTX Khóm Cầu Đúc', version = version + 1 WHERE id = ?`, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); got.Name != "HTX Khóm Cầu Đúc" {
+		t.Fatalf("without the counter's row the page shows %q", got.Name)
+	}
 }
 
 // TestProductPagesFollowSellerVersions reads product pages from several

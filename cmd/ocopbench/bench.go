@@ -239,10 +239,13 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		fmt.Fprintf(stdout, "Running %s for %s…\n", sc, o.duration)
 		cur := &row{name: sc}
 		var profile func() error
-		startProfile := func() {
+		loadBegins := func() {
 			if firstLoad < 0 {
 				firstLoad = sm.elapsed()
 			}
+		}
+		startProfile := func() {
+			loadBegins()
 			if o.pprofDir != "" {
 				profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), o.duration)
 			}
@@ -251,6 +254,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		// of its own, then measures it on the caches the first pass filled.
 		primed := func(fn op) *result {
 			if o.prime > 0 {
+				loadBegins()
 				fmt.Fprintf(stdout, "First pass of %s for %s…\n", sc, o.prime)
 				first := &row{name: fmt.Sprintf("%s, first %s", sc, o.prime)}
 				first.res = runLoad(ctx, first.name, o.prime, o.concurrency, o.seed+1, is2xx, fn)
