@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -80,6 +81,11 @@ func walkShape(dec *json.Decoder, t reflect.Type, path string) error {
 			return wrong()
 		}
 		if err != nil {
+			if path != "" && t.Kind() != reflect.Float32 && t.Kind() != reflect.Float64 {
+				if vi, en, ok := wholeNumberTrouble(string(tok)); ok {
+					return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").WithField(path, vi, en)
+				}
+			}
 			return wrong()
 		}
 	case json.Delim:
@@ -189,4 +195,19 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	}
 	fieldCache.Store(t, m)
 	return m
+}
+
+// wholeNumberTrouble words what is wrong with a number that is whole but
+// does not fit a whole-number field: written with an exponent (1e6), or
+// beyond what the field holds. ok is false for a number with a fraction.
+func wholeNumberTrouble(n string) (vi, en string, ok bool) {
+	f, err := strconv.ParseFloat(n, 64)
+	if err != nil || f != math.Trunc(f) {
+		return "", "", false
+	}
+	if math.Abs(f) < 1<<53 && strings.ContainsAny(n, "eE.") {
+		return "phải viết số nguyên thường, không dùng số mũ hay dấu chấm (1000000, không phải 1e6)",
+			"must be a plain whole number, without an exponent or a point (1000000, not 1e6)", true
+	}
+	return "vượt quá giới hạn cho phép", "is out of range", true
 }
