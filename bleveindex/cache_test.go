@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopmarket/market/search"
+	"github.com/ocopmarket/market/search/searchtest"
 )
 
 func answer(n int, desc string) search.Result {
@@ -159,5 +161,52 @@ func TestSearchesAskedTogether(t *testing.T) {
 	off := newResultCache(-1)
 	if f, first := off.join(q, 1); f != nil || !first {
 		t.Error("without a cache an asker waits")
+	}
+}
+
+// TestWaiterAsksAgain: when the first asker of a search gets no answer
+// (its request ended), one who waited for it answers instead, correctly.
+func TestWaiterAsksAgain(t *testing.T) {
+	x, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx := context.Background()
+	if err := x.Upsert(ctx, searchtest.Corpus()); err != nil {
+		t.Fatal(err)
+	}
+	g, release, err := x.index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	q, err := search.Query{Text: "hoa sung"}.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := g.cols.version.Load()
+	f, first := g.cache.join(q, seen) // a first asker, still answering
+	if !first {
+		t.Fatal("a flight was already there")
+	}
+	type answer struct {
+		res search.Result
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		res, err := g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+		done <- answer{res, err}
+	}()
+	time.Sleep(50 * time.Millisecond) // let it wait (if it does not yet, it answers alone: same result)
+	g.cache.land(f, q, seen, stamp{}, search.Result{}, errNoAnswer)
+	got := <-done
+	want, err := x.SearchBleve(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.err != nil || got.res.Total != want.Total || len(got.res.Hits) == 0 || got.res.Hits[0].ID != want.Hits[0].ID {
+		t.Fatalf("the waiter got %d hits (%v), want %d", got.res.Total, got.err, want.Total)
 	}
 }

@@ -368,18 +368,24 @@ func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (s
 		return res, nil
 	}
 	seen := g.cols.version.Load()
-	f, first := g.cache.join(q, seen)
-	if !first {
+	for {
+		f, first := g.cache.join(q, seen)
+		if first {
+			return g.answer(ctx, f, q, cs, seen)
+		}
 		// The answer is made at seen or later: as fresh as this caller's own.
 		res, ok, err := f.wait(ctx)
 		if ok || err != nil {
 			return res, err
 		}
-		// The first asker got no answer: answer alone.
-		res, _, err = g.searchColumns(ctx, q, cs)
-		return res, err
+		// The first asker got no answer (its request ended): one of those
+		// who waited asks again, the others wait for it.
 	}
-	// Those waiting are let go even if this search panics.
+}
+
+// answer answers q as the first asker of flight f, and lands it: those
+// waiting are let go even if this search panics.
+func (g *generation) answer(ctx context.Context, f *flight, q search.Query, cs []clause, seen uint64) (search.Result, error) {
 	landed := false
 	defer func() {
 		if !landed {
