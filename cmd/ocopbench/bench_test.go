@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPrimedRunReportsBothPasses runs every scenario of a tiny market with
+// --prime and --pprof: the read scenarios report their first pass as a row
+// of its own beside the measured one, checkouts are verified, and each
+// scenario leaves a CPU and a heap profile of the server.
+func TestPrimedRunReportsBothPasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs ocopd; skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	profiles := t.TempDir()
+	o, err := parseOptions([]string{"all", "--prime", "300ms", "--duration", "300ms", "--concurrency", "4", "--buyers", "4",
+		"--products", "40", "--sellers", "2", "--hot", "10", "--seed-conns", "4", "--pprof", profiles}, func(string) string { return "" }, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = bench(ctx, o, func(string) string { return "" }, &out, &out)
+	t.Log(out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	for _, row := range []string{"  product, first 300ms: ", "  search, first 300ms: ", "  product: ", "  search: ", "checkout verification OK", "mixed verification OK"} {
+		if !strings.Contains(report, row) {
+			t.Errorf("the report has no %q", row)
+		}
+	}
+	for _, sc := range []string{"product", "search", "checkout", "mixed"} {
+		for _, name := range []string{sc + ".pprof", sc + ".heap.pprof"} {
+			if st, err := os.Stat(filepath.Join(profiles, name)); err != nil || st.Size() == 0 {
+				t.Errorf("profile %s: %v", name, err)
+			}
+		}
+	}
+}
