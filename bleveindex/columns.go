@@ -296,13 +296,13 @@ func (c *columns) reserve(docs []search.Document) {
 	}
 }
 
-// put sets the rows of documents Bleve now holds.
-func (c *columns) put(docs []search.Document) {
+// put sets the rows of documents Bleve now holds, with their contentSums.
+func (c *columns) put(docs []search.Document, sums []uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	salesOnly := true
 	for i := range docs {
-		if !c.set(c.slot(docs[i].ID), &docs[i], contentSum(&docs[i])) {
+		if !c.set(c.slot(docs[i].ID), &docs[i], sums[i]) {
 			salesOnly = false
 		}
 	}

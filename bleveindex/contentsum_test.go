@@ -45,9 +45,9 @@ func TestContentSumCoversTheDocument(t *testing.T) {
 	}
 
 	// A row loaded from the stored document gets the sum an upsert gives.
-	e, err := toEntry(base)
-	if err != nil {
-		t.Fatal(err)
+	e, sum, err := toEntry(base)
+	if err != nil || sum != want {
+		t.Fatalf("toEntry: sum %d (%v), want %d", sum, err, want)
 	}
 	if _, sum, err := rowSource(e.Source); err != nil || sum != want {
 		t.Errorf("stored sum %d (%v), want %d", sum, err, want)

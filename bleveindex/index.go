@@ -239,7 +239,8 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Document) error {
 	}
 	defer release()
 	b := g.idx.NewBatch()
-	if err := addAll(b, docs); err != nil {
+	sums, err := addAll(b, docs, nil)
+	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -249,24 +250,26 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Document) error {
 	if err := g.idx.Batch(b); err != nil {
 		return internal("upsert", err)
 	}
-	g.cols.put(docs)
+	g.cols.put(docs, sums)
 	return nil
 }
 
-func addAll(b *bleve.Batch, docs []search.Document) error {
+// addAll adds docs to b and appends their contentSums to sums.
+func addAll(b *bleve.Batch, docs []search.Document, sums []uint64) ([]uint64, error) {
 	for _, d := range docs {
 		if err := d.Validate(); err != nil {
-			return err
+			return nil, err
 		}
-		e, err := toEntry(d)
+		e, sum, err := toEntry(d)
 		if err != nil {
-			return internal("encode", err)
+			return nil, internal("encode", err)
 		}
 		if err := b.Index(d.ID, e); err != nil {
-			return internal("upsert", err)
+			return nil, internal("upsert", err)
 		}
+		sums = append(sums, sum)
 	}
-	return nil
+	return sums, nil
 }
 
 // Delete removes documents; unknown ids are ignored.
@@ -441,6 +444,7 @@ func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[se
 	n := 0
 	b := idx.NewBatch()
 	pending := make([]search.Document, 0, batchSize)
+	sums := make([]uint64, 0, batchSize)
 	flush := func() error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -451,8 +455,8 @@ func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[se
 		if err := persisting(ctx, idx); err != nil {
 			return err
 		}
-		cols.put(pending)
-		pending = pending[:0]
+		cols.put(pending, sums)
+		pending, sums = pending[:0], sums[:0]
 		b.Reset()
 		return nil
 	}
@@ -460,7 +464,8 @@ func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[se
 		if err != nil {
 			return 0, err
 		}
-		if err := addAll(b, []search.Document{d}); err != nil {
+		var err error
+		if sums, err = addAll(b, []search.Document{d}, sums); err != nil {
 			return 0, err
 		}
 		pending = append(pending, d)

@@ -76,17 +76,20 @@ type source struct {
 	Sum uint64 `json:"sum,omitempty"`
 }
 
-func toEntry(d search.Document) (entry, error) {
+// toEntry returns what Bleve indexes for d, and d's contentSum, which the
+// stored source keeps for the row loaded from it.
+func toEntry(d search.Document) (entry, uint64, error) {
+	sum := contentSum(&d)
 	src, err := json.Marshal(source{
 		ID: d.ID, Name: d.Name, Description: d.Description,
 		CategoryID: d.CategoryID, CategoryIDs: d.CategoryIDs,
 		SellerID: d.SellerID, SellerName: d.SellerName,
 		RegionID: d.RegionID, RegionIDs: d.RegionIDs, RegionName: d.RegionName,
 		PriceVND: int64(d.PriceVND), Unit: d.Unit, Stars: d.Stars, InStock: d.InStock,
-		ImageURL: d.ImageURL, CreatedAt: d.CreatedAt, Sold: d.Sold, Version: d.Version, Sum: contentSum(&d),
+		ImageURL: d.ImageURL, CreatedAt: d.CreatedAt, Sold: d.Sold, Version: d.Version, Sum: sum,
 	})
 	if err != nil {
-		return entry{}, err
+		return entry{}, 0, err
 	}
 	text := search.Fold(d.Name + " \n " + d.Description + " \n " + d.SellerName + " \n " + d.RegionName)
 	facet := make([]string, 0, len(d.CategoryIDs)+len(d.RegionIDs)+1)
@@ -113,7 +116,7 @@ func toEntry(d search.Document) (entry, error) {
 		Sold:    float64(d.Sold),
 		Source:  string(src),
 	}
-	return e, nil
+	return e, sum, nil
 }
 
 // shortPrefix is the longest prefix indexed in fieldPrefix. A short word
