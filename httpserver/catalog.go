@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -576,6 +577,12 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 			p.RemoveOCOP = true
 		default:
 			var ob ocopInBody
+			// Kept raw to tell null (remove) from absent; read as
+			// strictly as the body around it.
+			if err := checkShapeAt(in.OCOP, reflect.TypeOf(ob), "ocop"); err != nil {
+				writeError(w, r, err)
+				return
+			}
 			dec := json.NewDecoder(strings.NewReader(string(in.OCOP)))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&ob); err != nil {

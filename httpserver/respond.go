@@ -160,12 +160,10 @@ func decodeError(err error, limit int64) error {
 			return invalidBody("phải là một đối tượng JSON.", "it must be a JSON object.")
 		}
 		want := jsonKind(typeErr.Type.Kind().String())
-		return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").
-			WithField(field, "phải là "+want.VI, "must be "+want.EN)
+		return fieldError(field, "phải là "+want.VI, "must be "+want.EN)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").
-			WithField(name, "trường không được hỗ trợ", "unknown field")
+		return fieldError(name, "trường không được hỗ trợ", "unknown field")
 	default:
 		return invalidBody("không đọc được JSON.", "the JSON could not be read.")
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/search"
 )
 
@@ -77,8 +76,7 @@ func handleSuggest(idx search.Searcher) http.Handler {
 		if s := strings.TrimSpace(params.Get("limit")); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 || n > search.MaxSuggestions {
-				writeError(w, r, market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").
-					WithField("limit", "Phải là số nguyên từ 1 đến 10.", "Must be a whole number from 1 to 10."))
+				writeError(w, r, fieldError("limit", "Phải là số nguyên từ 1 đến 10.", "Must be a whole number from 1 to 10."))
 				return
 			}
 			limit = n

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
-	"math"
+	"math/big"
 	"reflect"
 	"strconv"
 	"strings"
@@ -20,10 +20,14 @@ import (
 // path ("items[2].qty", where encoding/json says "items.qty"). Malformed
 // JSON, and the value at the top, are left to the decoder, which says
 // what is wrong with them; so are values whose types read JSON themselves.
-func checkShape(data []byte, t reflect.Type) error {
+func checkShape(data []byte, t reflect.Type) error { return checkShapeAt(data, t, "") }
+
+// checkShapeAt is checkShape for a value found at path inside a body (a
+// member kept raw, read on its own): mistakes are named by their whole path.
+func checkShapeAt(data []byte, t reflect.Type, path string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	err := walkShape(dec, t, "")
+	err := walkShape(dec, t, path)
 	if _, ok := err.(*market.Error); ok {
 		return err
 	}
@@ -33,7 +37,13 @@ func checkShape(data []byte, t reflect.Type) error {
 var (
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	jsonNumber      = reflect.TypeFor[json.Number]()
 )
+
+// fieldError is the answer to a body with one field wrong, at path.
+func fieldError(path, vi, en string) error {
+	return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").WithField(path, vi, en)
+}
 
 // walkShape reads one value at path, which t must be able to hold.
 func walkShape(dec *json.Decoder, t reflect.Type, path string) error {
@@ -44,7 +54,7 @@ func walkShape(dec *json.Decoder, t reflect.Type, path string) error {
 	if err != nil {
 		return err
 	}
-	custom := t.Kind() == reflect.Interface ||
+	custom := t.Kind() == reflect.Interface || t == jsonNumber ||
 		reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler)
 	if custom {
 		return skipRest(dec, tok)
@@ -54,8 +64,7 @@ func walkShape(dec *json.Decoder, t reflect.Type, path string) error {
 			return skipRest(dec, tok) // the decoder words it
 		}
 		want := jsonKind(t.Kind().String())
-		return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").
-			WithField(path, "phải là "+want.VI, "must be "+want.EN)
+		return fieldError(path, "phải là "+want.VI, "must be "+want.EN)
 	}
 	switch tok := tok.(type) {
 	case nil:
@@ -82,8 +91,8 @@ func walkShape(dec *json.Decoder, t reflect.Type, path string) error {
 		}
 		if err != nil {
 			if path != "" && t.Kind() != reflect.Float32 && t.Kind() != reflect.Float64 {
-				if vi, en, ok := wholeNumberTrouble(string(tok)); ok {
-					return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").WithField(path, vi, en)
+				if vi, en, ok := wholeNumberTrouble(string(tok), t); ok {
+					return fieldError(path, vi, en)
 				}
 			}
 			return wrong()
@@ -109,7 +118,7 @@ func walkShape(dec *json.Decoder, t reflect.Type, path string) error {
 
 // walkObject reads the members of an object after its '{'.
 func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
-	var fields map[string]reflect.Type
+	var fields map[string]fieldShape
 	if t.Kind() == reflect.Struct {
 		fields = jsonFields(t)
 	}
@@ -126,9 +135,21 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
 		elem := t
 		if t.Kind() == reflect.Map {
 			elem = t.Elem()
-		} else if elem = fields[key]; elem == nil {
-			return market.Errorf(market.Invalid, "Dữ liệu chưa hợp lệ.", "Some fields are not valid.").
-				WithField(at, "trường không được hỗ trợ", "unknown field")
+		} else if f, ok := fields[key]; !ok {
+			return fieldError(at, "trường không được hỗ trợ", "unknown field")
+		} else if f.quoted {
+			// `json:",string"`: a number or boolean inside a string,
+			// which the decoder reads and words itself.
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			if err := skipRest(dec, tok); err != nil {
+				return err
+			}
+			continue
+		} else {
+			elem = f.t
 		}
 		if err := walkShape(dec, elem, at); err != nil {
 			return err
@@ -158,18 +179,25 @@ func skipRest(dec *json.Decoder, tok json.Token) error {
 	return nil
 }
 
-var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
+var fieldCache sync.Map // reflect.Type → map[string]fieldShape
+
+// fieldShape is what a JSON member of a struct must hold: a value of type
+// t, or, quoted (`json:",string"`), t's value written inside a string.
+type fieldShape struct {
+	t      reflect.Type
+	quoted bool
+}
 
 // jsonFields maps the exact JSON names of a struct's fields, those of
-// embedded structs included, to their types, as encoding/json names them.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
+// embedded structs included, to their shapes, as encoding/json names them.
+func jsonFields(t reflect.Type) map[string]fieldShape {
 	if m, ok := fieldCache.Load(t); ok {
-		return m.(map[string]reflect.Type)
+		return m.(map[string]fieldShape)
 	}
-	m := map[string]reflect.Type{}
+	m := map[string]fieldShape{}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" && !strings.HasPrefix(f.Tag.Get("json"), "-,") {
 			continue
 		}
@@ -191,23 +219,38 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
-		m[name] = f.Type
+		quoted := false
+		for _, o := range strings.Split(opts, ",") {
+			quoted = quoted || o == "string"
+		}
+		m[name] = fieldShape{t: f.Type, quoted: quoted}
 	}
 	fieldCache.Store(t, m)
 	return m
 }
 
 // wholeNumberTrouble words what is wrong with a number that is whole but
-// does not fit a whole-number field: written with an exponent (1e6), or
-// beyond what the field holds. ok is false for a number with a fraction.
-func wholeNumberTrouble(n string) (vi, en string, ok bool) {
-	f, err := strconv.ParseFloat(n, 64)
-	if err != nil || f != math.Trunc(f) {
+// does not fit t, a whole-number field: written with an exponent or a
+// point (1e6, 2.0) though its value fits, or beyond what t holds. ok is
+// false for a number with a fraction.
+func wholeNumberTrouble(n string, t reflect.Type) (vi, en string, ok bool) {
+	const outVI, outEN = "vượt quá giới hạn cho phép", "is out of range"
+	f, _, err := big.ParseFloat(n, 10, 0, big.ToNearestEven)
+	switch {
+	case f != nil && f.IsInf():
+		return outVI, outEN, true
+	case err != nil || !f.IsInt():
 		return "", "", false
 	}
-	if math.Abs(f) < 1<<53 && strings.ContainsAny(n, "eE.") {
+	v, _ := f.Int(nil)
+	lo, hi := new(big.Int), new(big.Int).Lsh(big.NewInt(1), uint(t.Bits()))
+	if t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64 {
+		hi.Rsh(hi, 1)
+		lo.Neg(hi)
+	}
+	if v.Cmp(lo) >= 0 && v.Cmp(hi) < 0 {
 		return "phải viết số nguyên thường, không dùng số mũ hay dấu chấm (1000000, không phải 1e6)",
 			"must be a plain whole number, without an exponent or a point (1000000, not 1e6)", true
 	}
-	return "vượt quá giới hạn cho phép", "is out of range", true
+	return outVI, outEN, true
 }

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -28,6 +29,10 @@ func TestDecodeNamesThePlace(t *testing.T) {
 		Any    any               `json:"any"`
 		Raw    map[string]string `json:"raw"`
 		Skip   string            `json:"-"`
+		Count  int64             `json:"count"`
+		Small  int8              `json:"small"`
+		Quoted int               `json:"quoted,string"`
+		Num    json.Number       `json:"num"`
 	}
 	tests := []struct {
 		body  string
@@ -41,6 +46,16 @@ func TestDecodeNamesThePlace(t *testing.T) {
 		{`{"items":[{"qty":1e12}]}`, "items[0].qty", "must be a plain whole number, without an exponent or a point (1000000, not 1e6)"},
 		{`{"items":[{"qty":2.0}]}`, "items[0].qty", "must be a plain whole number, without an exponent or a point (1000000, not 1e6)"},
 		{`{"items":[{"qty":-1e300}]}`, "items[0].qty", "is out of range"},
+		{`{"count":1e17}`, "count", "must be a plain whole number, without an exponent or a point (1000000, not 1e6)"},
+		{`{"count":1e400}`, "count", "is out of range"},
+		{`{"count":1e-400}`, "count", "must be a whole number"},
+		{`{"count":1e999999999}`, "count", "is out of range"},
+		{`{"count":1e99999999999999999999}`, "count", "must be a whole number"},
+		{`{"small":127.0}`, "small", "must be a plain whole number, without an exponent or a point (1000000, not 1e6)"},
+		{`{"small":128}`, "small", "is out of range"},
+		{`{"small":-128}`, "", ""},
+		{`{"quoted":"5","num":5}`, "", ""},
+		{`{"num":"5"}`, "", ""},
 		{`{"items":[{"qty":1},{"qtty":2}]}`, "items[1].qtty", "unknown field"},
 		{`{"items":{"qty":1}}`, "items", "must be a list"},
 		{`{"matrix":[[1,2],[3,"x"]]}`, "matrix[1][1]", "must be a whole number"},

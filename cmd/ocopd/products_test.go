@@ -70,6 +70,20 @@ func TestProductProblemsAllAtOnce(t *testing.T) {
 		t.Errorf("patch with a bad date and stock: fields %s: %s", got, resp.Body)
 	}
 
+	// The certificate, kept raw by PATCH to tell null from absent, is read
+	// as strictly as the rest: keys as written, mistakes named by path.
+	for body, field := range map[string]string{
+		`{"ocop":{"STARS":4}}`:                   "ocop.STARS",
+		`{"ocop":{"stars":"4"}}`:                 "ocop.stars",
+		`{"ocop":{"stars":4,"certificateNo":7}}`: "ocop.certificateNo",
+	} {
+		resp = owner.Do("PATCH", "/api/v1/products/"+p.ID, body)
+		expect(t, "PATCH "+body, resp, 400)
+		if got := fieldNames(errorFields(t, resp.Body)); got != field {
+			t.Errorf("PATCH %s: fields %s, want %s", body, got, field)
+		}
+	}
+
 	for _, body := range []string{`{}`, `{"name":null}`, `{"name":"  Hoa súng Lê Sánh "}`, `{"stock":120,"priceTiers":[{"minQty":20,"priceVnd":20000}]}`} {
 		resp = owner.Do("PATCH", "/api/v1/products/"+p.ID, body)
 		expect(t, "no-op patch "+body, resp, 200)
