@@ -97,11 +97,6 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 	if err != nil {
 		return Checkout{}, false, err
 	}
-	if s.regions != nil && !s.regions.Deliverable(req.Shipping.RegionID) {
-		var p market.Problems
-		p.Add("shipping.regionId", "Không có tỉnh/thành hay xã/phường này: hãy chọn trong danh sách.", "No such province or commune: choose one from the list.")
-		return Checkout{}, false, p.Err()
-	}
 	if req.Method == Card && s.cards == nil {
 		return Checkout{}, false, market.Errorf(market.Invalid, "Thanh toán bằng thẻ chưa được bật.", "Card payments are not available.").
 			WithField("paymentMethod", "Thanh toán bằng thẻ chưa được bật.", "Card payments are not available.")
@@ -119,6 +114,13 @@ func (s *Service) Checkout(ctx context.Context, actor market.Actor, req Checkout
 	var created bool
 	for attempt := 0; ; attempt++ {
 		c, created, err = s.store.CreateCheckout(ctx, req.IdempotencyKey, req.hash(), ids, func(ps []ProductSnapshot) (Checkout, error) {
+			// Checked for a new checkout only: a replay answers with the
+			// checkout placed, even if its region has left the tree since.
+			if s.regions != nil && !s.regions.Deliverable(req.Shipping.RegionID) {
+				var p market.Problems
+				p.Add("shipping.regionId", "Không có tỉnh/thành hay xã/phường này: hãy chọn trong danh sách.", "No such province or commune: choose one from the list.")
+				return Checkout{}, p.Err()
+			}
 			c, err := d.build(ps)
 			if err != nil {
 				return c, err
