@@ -227,7 +227,8 @@ func (t *Tree) Deliverable(id string) bool {
 	}
 	province, commune, ok := strings.Cut(id, ".")
 	i, known := t.index[province]
-	return ok && known && commune != "" && validID(id) && t.nodes[i].Level == LevelProvince && len(t.children[i]) == 0
+	return ok && known && commune != "" && !strings.Contains(commune, ".") && validID(id) &&
+		t.nodes[i].Level == LevelProvince && len(t.children[i]) == 0
 }
 
 // Provinces returns the 34 provincial units (and any imported), sorted by

@@ -424,6 +424,7 @@ func TestDeliverable(t *testing.T) {
 		"ha-noi.":            false,
 		"ha-noi.Hoan-Kiem":   false,
 		`ha-noi.x" OR 1=1`:   false,
+		"ha-noi.a.b":         false, // a commune has no communes
 		"":                   false,
 	} {
 		if got := tree.Deliverable(id); got != want {
