@@ -510,7 +510,7 @@ func handleProductCreate(svc *catalog.Service, v productView) http.Handler {
 		}
 		w.Header().Set("ETag", etag(p.Version))
 		w.Header().Set("Location", "/api/v1/products/"+p.ID)
-		encode(w, http.StatusCreated, v.body(p, nil))
+		writeProduct(w, http.StatusCreated, v.body(p, nil))
 	})
 }
 
@@ -528,7 +528,7 @@ func handleProductGet(svc *catalog.Service, v productView) http.Handler {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		encode(w, http.StatusOK, v.body(p, &s))
+		writeProduct(w, http.StatusOK, v.body(p, &s))
 	})
 }
 
@@ -598,7 +598,7 @@ func handleProductPatch(svc *catalog.Service, v productView) http.Handler {
 			return
 		}
 		w.Header().Set("ETag", etag(out.Version))
-		encode(w, http.StatusOK, v.body(out, nil))
+		writeProduct(w, http.StatusOK, v.body(out, nil))
 	})
 }
 
@@ -731,7 +731,7 @@ func handleProductImageOrder(svc *catalog.Service, v productView) http.Handler {
 			return
 		}
 		w.Header().Set("ETag", etag(p.Version))
-		encode(w, http.StatusOK, v.body(p, nil))
+		writeProduct(w, http.StatusOK, v.body(p, nil))
 	})
 }
 

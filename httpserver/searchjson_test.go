@@ -2,7 +2,6 @@ package httpserver
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -58,13 +57,7 @@ func searchResultBody(res search.Result, baseURL string) searchBody {
 }
 
 func referenceSearchBody(t testing.TB, res search.Result, baseURL string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(searchResultBody(res, baseURL)); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return referenceJSON(t, searchResultBody(res, baseURL))
 }
 
 // tricky holds what a seller or an import may put in a name: quotes,

@@ -148,9 +148,36 @@ func (c *hotConn) close() {
 type hotQuery func(query string, args []string, row func(rawRow) error) error
 
 // read runs fn's queries in one read transaction: they see one snapshot of
-// the database (a product and its photos of the same version), and the
-// WAL read lock is taken once instead of once per statement.
+// the database (a seller and its helpers of the same version), and the WAL
+// read lock is taken once instead of once per statement.
 func (h *hotReads) read(ctx context.Context, fn func(q hotQuery) error) error {
+	return h.with(ctx, func(c *hotConn) (bool, error) {
+		if err := c.run("BEGIN", nil, nil); err != nil {
+			return false, err
+		}
+		err := fn(c.run)
+		end := "COMMIT"
+		if err != nil {
+			end = "ROLLBACK"
+		}
+		if e := c.run(end, nil, nil); e != nil {
+			// A connection left inside a transaction would fail every
+			// later read: close it, another is opened when needed.
+			return false, errors.Join(err, e)
+		}
+		return true, err
+	})
+}
+
+// each runs fn's queries each in a snapshot of its own: for reads of one
+// statement, which need no transaction around them.
+func (h *hotReads) each(ctx context.Context, fn func(q hotQuery) error) error {
+	return h.with(ctx, func(c *hotConn) (bool, error) { return true, fn(c.run) })
+}
+
+// with lends fn a connection, and takes it back if fn says it can be
+// reused, or closes it.
+func (h *hotReads) with(ctx context.Context, fn func(c *hotConn) (reusable bool, err error)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -158,22 +185,12 @@ func (h *hotReads) read(ctx context.Context, fn func(q hotQuery) error) error {
 	if err != nil {
 		return err
 	}
-	if err := c.run("BEGIN", nil, nil); err != nil {
+	reusable, err := fn(c)
+	if reusable {
+		h.put(c)
+	} else {
 		h.discard(c)
-		return err
 	}
-	err = fn(c.run)
-	end := "COMMIT"
-	if err != nil {
-		end = "ROLLBACK"
-	}
-	if e := c.run(end, nil, nil); e != nil {
-		// A connection left inside a transaction would fail every later
-		// read: close it, another is opened when needed.
-		h.discard(c)
-		return errors.Join(err, e)
-	}
-	h.put(c)
 	return err
 }
 

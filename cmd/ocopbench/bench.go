@@ -257,6 +257,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				loadBegins()
 				fmt.Fprintf(stdout, "First pass of %s for %s…\n", sc, o.prime)
 				first := &row{name: fmt.Sprintf("%s, first %s", sc, o.prime)}
+				first.before = footprint(ctx, t.srv.url, t.srv.pid())
 				first.res = runLoad(ctx, first.name, o.prime, o.concurrency, o.seed+1, is2xx, fn)
 				first.after = footprint(ctx, t.srv.url, t.srv.pid())
 				if n := first.res.failures(); n > 0 {
@@ -266,6 +267,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				first.print(stdout)
 			}
 			startProfile()
+			cur.before = footprint(ctx, t.srv.url, t.srv.pid())
 			return runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, fn)
 		}
 		switch sc {
@@ -297,6 +299,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 					rc.close()
 				}
 				startProfile()
+				cur.before = footprint(ctx, t.srv.url, t.srv.pid())
 				cur.res = runLoad(ctx, sc, o.duration, o.buyers, o.seed, okStatus, ck.op)
 				cur.res.ok = cur.res.byStatus[http.StatusCreated] // throughput counts checkouts made
 			} else {
@@ -304,6 +307,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 					return err
 				}
 				startProfile()
+				cur.before = footprint(ctx, t.srv.url, t.srv.pid())
 				cur.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, okStatus, mixedOp(searchOp(load, queries), productOp(load, ids), ck))
 			}
 			v, err := verifyCheckouts(ctx, t.api, initial, ck.acknowledged())

@@ -46,3 +46,30 @@ func TestPrimedRunReportsBothPasses(t *testing.T) {
 		}
 	}
 }
+
+// cpuTime reads a process's CPU time from /proc: it grows while the
+// process works, which is what the report's "server CPU/req" divides.
+func TestCPUTimeGrowsWithWork(t *testing.T) {
+	before, err := cpuTime(os.Getpid())
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	x := uint64(1)
+	for start := time.Now(); time.Since(start) < 200*time.Millisecond; {
+		for range 1000 {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+	}
+	after, err := cpuTime(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after-before < 50*time.Millisecond {
+		t.Errorf("200 ms of work moved the CPU time from %s to %s (%d)", before, after, x%2)
+	}
+	r := row{res: &result{}, before: sample{cpu: before}, after: sample{cpu: after}}
+	r.res.hist.n = 1000
+	if got := r.cpuPerRequest(); got != (after-before)/1000 {
+		t.Errorf("CPU per request %s, want %s", got, (after-before)/1000)
+	}
+}

@@ -15,7 +15,25 @@ type row struct {
 	base   *result
 	verify *verification
 	short  int64 // checkouts refused for insufficient stock (expected)
+	before sample
 	after  sample
+}
+
+// cpuPerRequest is the server's CPU time per request of the row: a
+// figure of its efficiency that the load generator's share of the cores
+// does not move. 0 when unknown (a server not running here).
+func (r *row) cpuPerRequest() time.Duration {
+	if r.before.cpu < 0 || r.after.cpu <= r.before.cpu || r.res.total() == 0 {
+		return 0
+	}
+	return (r.after.cpu - r.before.cpu) / time.Duration(r.res.total())
+}
+
+func (r *row) cpuColumn() string {
+	if d := r.cpuPerRequest(); d > 0 {
+		return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+	}
+	return "—"
 }
 
 // report is a whole run.
@@ -98,7 +116,7 @@ func (rep *report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "cold start to /readyz on the seeded data directory: %s; search held every product after %s\n\n", ms(rep.coldStart), ms(rep.indexed))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tconns\tok/s\tp50\tp95\tp99\tmax\terrors\tbaseline/s\tratio\tRSS\tgoroutines\t")
+	fmt.Fprintln(tw, "scenario\tconns\tok/s\tp50\tp95\tp99\tmax\terrors\tbaseline/s\tratio\tserver CPU/req\tRSS\tgoroutines\t")
 	for _, r := range rep.rows {
 		res := r.res
 		base, ratio := "—", "—"
@@ -106,9 +124,9 @@ func (rep *report) print(w io.Writer) {
 			base = fmt.Sprintf("%.0f (%s)", r.base.throughput(), r.base.name)
 			ratio = fmt.Sprintf("%.2f", r.ratio())
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t\n",
 			r.name, res.concurrency, res.throughput(), ms(res.hist.quantile(0.5)), ms(res.hist.quantile(0.95)),
-			ms(res.hist.quantile(0.99)), ms(res.hist.max), res.failures(409), base, ratio, mb(r.after.rss), r.after.goroutines)
+			ms(res.hist.quantile(0.99)), ms(res.hist.max), res.failures(409), base, ratio, r.cpuColumn(), mb(r.after.rss), r.after.goroutines)
 	}
 	tw.Flush()
 	for _, r := range rep.rows {

@@ -178,20 +178,51 @@ func memory(pid int) (rss, anon int64, err error) {
 	return rss, anon, nil
 }
 
+// cpuTime reads the CPU time process pid has used so far, user and system,
+// from /proc/<pid>/stat (in clock ticks of 1/100 s, the USER_HZ of Linux).
+func cpuTime(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, field 2, may hold spaces: count from its ")".
+	end := bytes.LastIndexByte(data, ')')
+	if end < 0 {
+		return 0, errors.New("no command name in /proc stat")
+	}
+	fields := strings.Fields(string(data[end+1:]))
+	if len(fields) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	var ticks int64
+	for _, f := range fields[11:13] { // utime and stime, fields 14 and 15
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}
+
 // sample is the server's footprint at one moment.
 type sample struct {
 	at         time.Duration // since the start of the run
 	rss        int64         // bytes; 0 when unknown (remote server)
 	anon       int64         // of rss, anonymous memory; 0 when unknown
+	cpu        time.Duration // CPU time used since the server started; -1 when unknown
 	goroutines int           // -1 when unknown
 }
 
 // footprint reads the server's RSS (when it runs here) and its goroutine
 // count (from /metrics).
 func footprint(ctx context.Context, base string, pid int) sample {
-	s := sample{goroutines: -1}
+	s := sample{cpu: -1, goroutines: -1}
 	if pid > 0 {
 		s.rss, s.anon, _ = memory(pid)
+		if d, err := cpuTime(pid); err == nil {
+			s.cpu = d
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
