@@ -224,3 +224,94 @@ func TestUpsertsWhileColumnsLoad(t *testing.T) {
 		idx.Close()
 	}
 }
+
+// A refinement of a search — a filter, another sort, the next page — takes
+// the matches its words had, without walking Bleve again, and answers as
+// Bleve's own path does. A change to the text of the catalogue drops them;
+// a change to sales alone does not.
+func TestKeptMatchesAnswerAsBleveDoes(t *testing.T) {
+	ctx := context.Background()
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	var docs []search.Document
+	for d := range syntheticDocs(3000) {
+		docs = append(docs, d)
+	}
+	if err := idx.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	same := func(q search.Query) search.Result {
+		t.Helper()
+		got, err := idx.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		want, err := idx.SearchBleve(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if got.Total != want.Total || !cmp.Equal(want.Facets, got.Facets) {
+			t.Errorf("%+v: total %d, facets %v; Bleve's path %d, %v", q, got.Total, got.Facets, want.Total, want.Facets)
+		}
+		if diff := cmp.Diff(want.Hits, got.Hits); diff != "" {
+			t.Errorf("%+v: hits (-Bleve's path +kept matches):\n%s", q, diff)
+		}
+		return got
+	}
+	// Each text first as typed, ranked (its walk is kept), then refined.
+	refined, found := 0, 0
+	for _, q := range queries() {
+		if q.Text == "" {
+			continue
+		}
+		same(search.Query{Text: q.Text})
+		before := idx.Walked()
+		if len(same(q).Hits) > 0 {
+			found++
+		}
+		if idx.Walked() != before {
+			t.Errorf("%+v: walked Bleve again for words it had walked", q)
+		}
+		refined++
+	}
+	if found < refined/3 {
+		t.Errorf("only %d of %d refinements found anything: the comparison proves little", found, refined)
+	}
+
+	// A sale changes the best-selling order, not the matches.
+	hit := same(search.Query{Text: "mật ong", Sort: search.SortBestselling, PerPage: 5}).Hits
+	last := hit[len(hit)-1]
+	for _, d := range docs {
+		if d.ID == last.ID {
+			d.Sold = 1 << 40
+			if err := idx.Upsert(ctx, []search.Document{d}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := idx.Walked()
+	if top := same(search.Query{Text: "mật ong", Sort: search.SortBestselling, PerPage: 5}).Hits; top[0].ID != last.ID {
+		t.Errorf("after its sales jumped, %s is not the best-selling mật ong: %v", last.ID, top[0].ID)
+	}
+	if idx.Walked() != before {
+		t.Error("a change to sales alone dropped the kept matches")
+	}
+
+	// A product renamed into the words: found at once.
+	d := docs[0]
+	d.Name = "Mật ong hoa súng Châu Thành A"
+	if err := idx.Upsert(ctx, []search.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	before = idx.Walked()
+	res := same(search.Query{Text: "mật ong", Sort: search.SortNewest, PerPage: 100, Page: 1})
+	if idx.Walked() == before {
+		t.Error("kept matches served after the catalogue's text changed")
+	}
+	if !slices.ContainsFunc(res.Hits, func(h search.Document) bool { return h.ID == d.ID }) && res.Total <= 100 {
+		t.Errorf("the product renamed %q is not found", d.Name)
+	}
+}

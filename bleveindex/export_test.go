@@ -63,3 +63,14 @@ func (x *Index) Answered() uint64 {
 	defer release()
 	return g.answered.Load()
 }
+
+// Walked counts the searches of the live generation that walked Bleve's
+// postings for their words.
+func (x *Index) Walked() uint64 {
+	g, release, err := x.index()
+	if err != nil {
+		return 0
+	}
+	defer release()
+	return g.walked.Load()
+}

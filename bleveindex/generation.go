@@ -26,11 +26,14 @@ type generation struct {
 	idx   bleve.Index
 	cols  *columns
 	cache *resultCache
+	// matches keeps the documents the words of recent searches matched.
+	matches *matchCache
 	// answered counts the searches answered from Bleve and the rows, not
-	// from the cache.
-	answered atomic.Uint64
-	stop     chan struct{}
-	done     sync.WaitGroup
+	// from the cache; walked those of them that walked Bleve's postings
+	// for their words.
+	answered, walked atomic.Uint64
+	stop             chan struct{}
+	done             sync.WaitGroup
 }
 
 // refreshEvery is how often a generation maps the segments Bleve's merges
@@ -40,7 +43,10 @@ const refreshEvery = time.Second
 // startGeneration serves idx. With load, the rows of the documents idx
 // already holds are read in the background; without, cols already has them.
 func startGeneration(idx bleve.Index, cols *columns, load bool, cacheBytes int) *generation {
-	g := &generation{idx: idx, cols: cols, cache: newResultCache(cacheBytes), stop: make(chan struct{})}
+	// A quarter of the memory for kept matches: the answers to repeated
+	// searches come first.
+	g := &generation{idx: idx, cols: cols, cache: newResultCache(cacheBytes - cacheBytes/4), matches: newMatchCache(cacheBytes / 4),
+		stop: make(chan struct{})}
 	if !load {
 		cols.markReady()
 	}
@@ -460,21 +466,8 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			}
 		}
 		page = t.page(q)
-		if len(page) > 0 {
-			ids := make([]string, len(page))
-			at := make(map[int32]int, len(page))
-			for i, m := range page {
-				ids[i] = c.ids[m.slot]
-				at[m.slot] = i
-			}
-			found := func(m match) {
-				if i, ok := at[m.slot]; ok {
-					page[i].doc = m.doc
-				}
-			}
-			if err := g.visit(ctx, bleve.NewDocIDQuery(ids), false, found, read); err != nil {
-				return search.Result{}, stamp{}, err
-			}
+		if err := g.fetch(ctx, page, read); err != nil {
+			return search.Result{}, stamp{}, err
 		}
 	} else {
 		byScore := q.Sort == search.SortRelevance
@@ -482,8 +475,43 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			page = t.page(q)
 			return read(source)
 		}
-		if err := g.visit(ctx, textQuery(q, cs, byScore), byScore, t.add, last); err != nil {
-			return search.Result{}, stamp{}, err
+		if kept, ok := g.matches.get(cs, byScore, made.content); ok {
+			// The words were walked at this content: only the rows are read.
+			for i, s := range kept.slots {
+				m := match{slot: s, doc: noDoc}
+				if byScore {
+					m.score = kept.scores[i]
+				}
+				t.add(m)
+			}
+			page = t.page(q)
+			if err := g.fetch(ctx, page, read); err != nil {
+				return search.Result{}, stamp{}, err
+			}
+		} else {
+			// The words alone: the rows filter. (Filters in the walk let
+			// Bleve leap over what they rule out, but ranges and
+			// disjunctions of stars cost more than they save, and such a
+			// walk could not serve the next refinement.)
+			g.walked.Add(1)
+			hit := t.add
+			var walked *matches
+			if g.matches.enabled() {
+				walked = &matches{}
+				hit = func(m match) {
+					walked.slots = append(walked.slots, m.slot)
+					if byScore {
+						walked.scores = append(walked.scores, m.score)
+					}
+					t.add(m)
+				}
+			}
+			if err := g.visit(ctx, textQuery(cs, byScore), byScore, hit, last); err != nil {
+				return search.Result{}, stamp{}, err
+			}
+			if walked != nil {
+				g.matches.put(cs, byScore, made.content, walked)
+			}
 		}
 	}
 	out.Total = t.total
@@ -501,7 +529,30 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 	return out, made, nil
 }
 
-// noDoc marks a browsed match whose document number is not known yet.
+// fetch finds the document numbers of a page's matches, which were not
+// walked in the current snapshot, and reads their stored documents.
+// Callers hold cols.mu for reading.
+func (g *generation) fetch(ctx context.Context, page []match, read func(source func(uint64) (string, error)) error) error {
+	if len(page) == 0 {
+		return nil
+	}
+	c := g.cols
+	ids := make([]string, len(page))
+	at := make(map[int32]int, len(page))
+	for i, m := range page {
+		ids[i] = c.ids[m.slot]
+		at[m.slot] = i
+	}
+	found := func(m match) {
+		if i, ok := at[m.slot]; ok {
+			page[i].doc = m.doc
+		}
+	}
+	return g.visit(ctx, bleve.NewDocIDQuery(ids), false, found, read)
+}
+
+// noDoc marks a match whose document number is not known yet: browsed,
+// or from kept matches.
 const noDoc = ^uint64(0)
 
 func (m match) found() bool { return m.doc != noDoc }

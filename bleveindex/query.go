@@ -256,11 +256,10 @@ func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
 }
 
-// textQuery matches the words of q, and its filters: they weigh nothing
-// in the score, but let Bleve leap over the documents they rule out. With
-// byScore, names that match rank first.
-func textQuery(q search.Query, cs []clause, byScore bool) query.Query {
-	must := append(filterQueries(q), textQueries(cs)...)
+// textQuery matches the words of a search; with byScore, names that
+// match rank first. The rows apply the filters.
+func textQuery(cs []clause, byScore bool) query.Query {
+	must := textQueries(cs)
 	if !byScore {
 		return bleve.NewConjunctionQuery(must...)
 	}

@@ -1,0 +1,123 @@
+package bleveindex
+
+import (
+	"strings"
+	"sync"
+)
+
+// matchCache keeps, for the words of recent searches, every document
+// Bleve matched (its row, and its score when ranked): the part of a search
+// that walks the postings, three quarters of the cost of a search never
+// asked before. Buyers refine what they typed — a province, a price range,
+// another sort, the next page — and each refinement is a new answer but
+// the same words: with the matches kept, only the rows are read again.
+// (Solr's filter cache and Elasticsearch's query cache keep such sets.)
+//
+// Matches depend on the documents' text alone, never on sales, stock or
+// price, which the rows filter: the entries serve while the rows' content
+// stamp is the one they were made at, and any other content empties the
+// cache. The rows a search reads at a content stamp are the rows the
+// matches were counted against.
+type matchCache struct {
+	maxBytes int
+
+	mu      sync.Mutex
+	content uint64
+	entries map[string]*matches
+	order   []string // oldest first
+	bytes   int
+}
+
+// matches are the documents one text query matched: slots[i] scored
+// scores[i] (scores is nil when the walk did not score).
+type matches struct {
+	slots  []int32
+	scores []float64
+}
+
+func (m *matches) size() int { return 64 + 4*len(m.slots) + 8*len(m.scores) }
+
+func newMatchCache(maxBytes int) *matchCache {
+	return &matchCache{maxBytes: maxBytes, entries: map[string]*matches{}}
+}
+
+// matchKey names the Bleve text query of cs: the clauses as read (their
+// synonyms follow from the phrase), and with scored, the marked words
+// that rank names.
+func matchKey(cs []clause, scored bool) string {
+	var b strings.Builder
+	if scored {
+		b.WriteString("s")
+	} else {
+		b.WriteString("u")
+	}
+	for _, c := range cs {
+		b.WriteByte(0)
+		b.WriteString(c.phrase)
+		b.WriteByte(0)
+		if c.prefix {
+			b.WriteByte('*')
+		}
+		if scored {
+			b.WriteString(c.marked)
+		}
+	}
+	return b.String()
+}
+
+func (mc *matchCache) enabled() bool { return mc != nil && mc.maxBytes > 0 }
+
+// get returns the matches of the text query cs at content. A search that
+// does not rank may use a ranked walk's matches.
+func (mc *matchCache) get(cs []clause, scored bool, content uint64) (*matches, bool) {
+	if !mc.enabled() {
+		return nil, false
+	}
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.content != content {
+		return nil, false
+	}
+	if m, ok := mc.entries[matchKey(cs, scored)]; ok {
+		return m, true
+	}
+	if !scored {
+		m, ok := mc.entries[matchKey(cs, true)]
+		return m, ok
+	}
+	return nil, false
+}
+
+// put keeps the matches of the text query cs walked at content. Entries
+// are never changed once kept: readers share them.
+func (mc *matchCache) put(cs []clause, scored bool, content uint64, m *matches) {
+	if !mc.enabled() {
+		return
+	}
+	size := m.size()
+	if size > mc.maxBytes/8 {
+		return // one walk never crowds out the rest
+	}
+	key := matchKey(cs, scored)
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	switch {
+	case content > mc.content:
+		clear(mc.entries)
+		mc.order, mc.bytes, mc.content = mc.order[:0], 0, content
+	case content < mc.content:
+		return // walked before a change the cache has seen
+	}
+	if _, ok := mc.entries[key]; ok {
+		return
+	}
+	mc.entries[key] = m
+	mc.order = append(mc.order, key)
+	mc.bytes += size + len(key)
+	for mc.bytes > mc.maxBytes && len(mc.order) > 0 {
+		old := mc.order[0]
+		mc.order = mc.order[1:]
+		mc.bytes -= mc.entries[old].size() + len(old)
+		delete(mc.entries, old)
+	}
+}
