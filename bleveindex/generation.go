@@ -497,7 +497,9 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			hit := t.add
 			var walked *matches
 			if g.matches.enabled() {
-				walked = &matches{}
+				walked = scratchMatches.Get().(*matches)
+				defer scratchMatches.Put(walked)
+				walked.slots, walked.scores = walked.slots[:0], walked.scores[:0]
 				hit = func(m match) {
 					walked.slots = append(walked.slots, m.slot)
 					if byScore {

@@ -1,6 +1,7 @@
 package bleveindex
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -36,6 +37,11 @@ type matches struct {
 }
 
 func (m *matches) size() int { return 64 + 4*len(m.slots) + 8*len(m.scores) }
+
+// scratchMatches are the buffers walks record their matches in; the cache
+// keeps copies of the exact size, so that a walk of 50 000 matches leaves
+// no garbage and a kept entry no spare capacity.
+var scratchMatches = sync.Pool{New: func() any { return &matches{} }}
 
 func newMatchCache(maxBytes int) *matchCache {
 	return &matchCache{maxBytes: maxBytes, entries: map[string]*matches{}}
@@ -88,13 +94,13 @@ func (mc *matchCache) get(cs []clause, scored bool, content uint64) (*matches, b
 	return nil, false
 }
 
-// put keeps the matches of the text query cs walked at content. Entries
-// are never changed once kept: readers share them.
-func (mc *matchCache) put(cs []clause, scored bool, content uint64, m *matches) {
+// put keeps a copy of the matches of the text query cs walked at content.
+// Entries are never changed once kept: readers share them.
+func (mc *matchCache) put(cs []clause, scored bool, content uint64, walked *matches) {
 	if !mc.enabled() {
 		return
 	}
-	size := m.size()
+	size := walked.size()
 	if size > mc.maxBytes/8 {
 		return // one walk never crowds out the rest
 	}
@@ -110,6 +116,10 @@ func (mc *matchCache) put(cs []clause, scored bool, content uint64, m *matches) 
 	}
 	if _, ok := mc.entries[key]; ok {
 		return
+	}
+	m := &matches{slots: slices.Clone(walked.slots)}
+	if len(walked.scores) > 0 {
+		m.scores = slices.Clone(walked.scores)
 	}
 	mc.entries[key] = m
 	mc.order = append(mc.order, key)
