@@ -53,30 +53,37 @@ func sameAnswers(t *testing.T, idx *bleveindex.Index, minFound int) {
 	ctx := context.Background()
 	found := 0
 	for _, q := range queries() {
-		got, err := idx.Search(ctx, q)
-		if err != nil {
-			t.Fatalf("%+v: %v", q, err)
-		}
-		want, err := idx.SearchBleve(ctx, q)
-		if err != nil {
-			t.Fatalf("%+v: %v", q, err)
-		}
-		if got.Total != want.Total {
-			t.Errorf("%+v: total %d, Bleve's path %d", q, got.Total, want.Total)
-		}
-		if diff := cmp.Diff(want.Facets, got.Facets); diff != "" {
-			t.Errorf("%+v: facets (-Bleve's path +columns):\n%s", q, diff)
-		}
-		if diff := cmp.Diff(want.Hits, got.Hits); diff != "" {
-			t.Errorf("%+v: hits (-Bleve's path +columns):\n%s", q, diff)
-		}
-		if len(got.Hits) > 0 {
+		if got := answerAsBleve(t, ctx, idx, q); len(got.Hits) > 0 {
 			found++
 		}
 	}
 	if found < minFound {
 		t.Errorf("only %d of %d queries found anything: the comparison proves little", found, len(queries()))
 	}
+}
+
+// answerAsBleve answers q and checks that Bleve's own path gives the same
+// answer: total, facets, and the hits in order.
+func answerAsBleve(t *testing.T, ctx context.Context, idx *bleveindex.Index, q search.Query) search.Result {
+	t.Helper()
+	got, err := idx.Search(ctx, q)
+	if err != nil {
+		t.Fatalf("%+v: %v", q, err)
+	}
+	want, err := idx.SearchBleve(ctx, q)
+	if err != nil {
+		t.Fatalf("%+v: %v", q, err)
+	}
+	if got.Total != want.Total {
+		t.Errorf("%+v: total %d, Bleve's path %d", q, got.Total, want.Total)
+	}
+	if diff := cmp.Diff(want.Facets, got.Facets); diff != "" {
+		t.Errorf("%+v: facets (-Bleve's path +columns):\n%s", q, diff)
+	}
+	if diff := cmp.Diff(want.Hits, got.Hits); diff != "" {
+		t.Errorf("%+v: hits (-Bleve's path +columns):\n%s", q, diff)
+	}
+	return got
 }
 
 func TestColumnsAnswerAsBleveDoes(t *testing.T) {
@@ -245,21 +252,7 @@ func TestKeptMatchesAnswerAsBleveDoes(t *testing.T) {
 	}
 	same := func(q search.Query) search.Result {
 		t.Helper()
-		got, err := idx.Search(ctx, q)
-		if err != nil {
-			t.Fatalf("%+v: %v", q, err)
-		}
-		want, err := idx.SearchBleve(ctx, q)
-		if err != nil {
-			t.Fatalf("%+v: %v", q, err)
-		}
-		if got.Total != want.Total || !cmp.Equal(want.Facets, got.Facets) {
-			t.Errorf("%+v: total %d, facets %v; Bleve's path %d, %v", q, got.Total, got.Facets, want.Total, want.Facets)
-		}
-		if diff := cmp.Diff(want.Hits, got.Hits); diff != "" {
-			t.Errorf("%+v: hits (-Bleve's path +kept matches):\n%s", q, diff)
-		}
-		return got
+		return answerAsBleve(t, ctx, idx, q)
 	}
 	// Each text first as typed, ranked (its walk is kept), then refined.
 	refined, found := 0, 0
@@ -313,5 +306,33 @@ func TestKeptMatchesAnswerAsBleveDoes(t *testing.T) {
 	}
 	if !slices.ContainsFunc(res.Hits, func(h search.Document) bool { return h.ID == d.ID }) && res.Total <= 100 {
 		t.Errorf("the product renamed %q is not found", d.Name)
+	}
+}
+
+// A walk that matches more than an entry of the match cache may hold still
+// answers in full, and is walked again the next time.
+func TestWideWalkAnswersInFull(t *testing.T) {
+	ctx := context.Background()
+	idx, err := bleveindex.OpenWith(t.TempDir(), bleveindex.Options{CacheBytes: 4 * 8 * 1200}) // entries of ≤ 94 matches
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	var docs []search.Document
+	for d := range syntheticDocs(3000) {
+		docs = append(docs, d)
+	}
+	if err := idx.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for page := range 2 { // another page each time: never a kept answer
+		before := idx.Walked()
+		res := answerAsBleve(t, ctx, idx, search.Query{Text: "mật ong", Sort: search.SortPriceAsc, Page: 2 + page})
+		if res.Total <= 94 {
+			t.Fatalf("mật ong matches %d products: too few to overflow", res.Total)
+		}
+		if idx.Walked() == before {
+			t.Error("a walk too wide to keep was served from the match cache")
+		}
 	}
 }

@@ -56,21 +56,21 @@ func (x *Index) ColumnsFailed() bool {
 // Answered counts the searches of the live generation answered from Bleve
 // and the rows, not from the result cache.
 func (x *Index) Answered() uint64 {
-	g, release, err := x.index()
-	if err != nil {
-		return 0
-	}
-	defer release()
-	return g.answered.Load()
+	return x.count(func(g *generation) uint64 { return g.answered.Load() })
 }
 
 // Walked counts the searches of the live generation that walked Bleve's
 // postings for their words.
 func (x *Index) Walked() uint64 {
+	return x.count(func(g *generation) uint64 { return g.walked.Load() })
+}
+
+// count reads a counter of the live generation; 0 when there is none.
+func (x *Index) count(read func(*generation) uint64) uint64 {
 	g, release, err := x.index()
 	if err != nil {
 		return 0
 	}
 	defer release()
-	return g.walked.Load()
+	return read(g)
 }

@@ -499,11 +499,18 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			if g.matches.enabled() {
 				walked = scratchMatches.Get().(*matches)
 				defer scratchMatches.Put(walked)
-				walked.slots, walked.scores = walked.slots[:0], walked.scores[:0]
+				walked.slots, walked.scores, walked.overflow = walked.slots[:0], walked.scores[:0], false
+				most := g.matches.most()
 				hit = func(m match) {
-					walked.slots = append(walked.slots, m.slot)
-					if byScore {
-						walked.scores = append(walked.scores, m.score)
+					switch {
+					case walked.overflow:
+					case len(walked.slots) == most:
+						walked.overflow = true // too many to keep: stop recording
+					default:
+						walked.slots = append(walked.slots, m.slot)
+						if byScore {
+							walked.scores = append(walked.scores, m.score)
+						}
 					}
 					t.add(m)
 				}

@@ -34,6 +34,9 @@ type matchCache struct {
 type matches struct {
 	slots  []int32
 	scores []float64
+	// overflow marks a walk that matched more than an entry may hold:
+	// what it recorded is not all, and is never kept.
+	overflow bool
 }
 
 func (m *matches) size() int { return 64 + 4*len(m.slots) + 8*len(m.scores) }
@@ -73,6 +76,11 @@ func matchKey(cs []clause, scored bool) string {
 
 func (mc *matchCache) enabled() bool { return mc != nil && mc.maxBytes > 0 }
 
+// most is how many matches one entry may hold: an eighth of the cache, so
+// that one walk never crowds out the rest (and a scratch buffer never
+// grows past it).
+func (mc *matchCache) most() int { return (mc.maxBytes/8 - 64) / (4 + 8) }
+
 // get returns the matches of the text query cs at content. A search that
 // does not rank may use a ranked walk's matches.
 func (mc *matchCache) get(cs []clause, scored bool, content uint64) (*matches, bool) {
@@ -100,10 +108,10 @@ func (mc *matchCache) put(cs []clause, scored bool, content uint64, walked *matc
 	if !mc.enabled() {
 		return
 	}
-	size := walked.size()
-	if size > mc.maxBytes/8 {
+	if walked.overflow || len(walked.slots) > mc.most() {
 		return // one walk never crowds out the rest
 	}
+	size := walked.size()
 	key := matchKey(cs, scored)
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
