@@ -393,9 +393,13 @@ func (s *CatalogStore) query(ctx context.Context, q string, args ...any) ([]cata
 	return list, loadImages(ctx, s.db.read, list)
 }
 
+// dirtyProducts is the search syncer's page of products to index: the
+// partial index products_search_dirty is in id order (migration 0062).
+const dirtyProducts = `SELECT ` + productColumns + ` FROM products WHERE search_dirty = 1 ORDER BY id LIMIT ?`
+
 // DirtyProducts returns products the search index has not seen yet.
 func (s *CatalogStore) DirtyProducts(ctx context.Context, limit int) ([]catalog.Product, error) {
-	return s.query(ctx, `SELECT `+productColumns+` FROM products WHERE search_dirty = 1 ORDER BY id LIMIT ?`, pageLimit(limit))
+	return s.query(ctx, dirtyProducts, pageLimit(limit))
 }
 
 // pendingCertificatesQuery selects the listings whose certificate awaits
