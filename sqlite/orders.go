@@ -207,11 +207,20 @@ const (
 	byReference  checkoutKey = "reference"
 )
 
+// where is the condition finding a checkout by key. The second term lets
+// SQLite use the partial indexes checkouts_intent and checkouts_reference
+// (… WHERE intent_id != ”): it cannot tell by itself that the parameter
+// is not empty, and without it every Stripe webhook and every bank
+// transfer matched was a scan of all checkouts.
+func (key checkoutKey) where() string {
+	return string(key) + ` = ? AND ` + string(key) + ` != ''`
+}
+
 func (s *OrderStore) loadCheckout(ctx context.Context, q querier, key checkoutKey, value string) (orders.Checkout, error) {
 	var c orders.Checkout
 	var phone, method, status string
 	var hold, created int64
-	err := q.QueryRowContext(ctx, `SELECT `+checkoutColumns+` FROM checkouts WHERE `+string(key)+` = ?`, value).Scan(
+	err := q.QueryRowContext(ctx, `SELECT `+checkoutColumns+` FROM checkouts WHERE `+key.where(), value).Scan(
 		&c.ID, &c.IdempotencyKey, &c.RequestHash, &c.Buyer.AccountID, &c.Buyer.Name, &phone, &c.Buyer.Email, &c.BuyerKey,
 		&c.Total, &method, &status, &c.Payment.IntentID, &c.Payment.ClientSecret, &c.Payment.Reference,
 		&c.Payment.Account.BIN, &c.Payment.Account.Number, &c.Payment.Account.Holder, &c.Payment.QRPayload, &c.Payment.Flag, &hold, &created)
@@ -389,37 +398,11 @@ func decodeCursor(s string) (int64, string, error) {
 
 // Orders lists orders newest first, one page at a time.
 func (s *OrderStore) Orders(ctx context.Context, f orders.Filter) (orders.Page, error) {
-	var where []string
-	var args []any
-	if f.SellerID != "" {
-		where, args = append(where, "seller_id = ?"), append(args, f.SellerID)
+	where, args, limit, err := orderList(f)
+	if err != nil {
+		return orders.Page{}, err
 	}
-	if f.BuyerAccountID != "" {
-		where, args = append(where, "buyer_account_id = ?"), append(args, f.BuyerAccountID)
-	}
-	if len(where) == 0 {
-		return orders.Page{}, market.Errorf(market.Invalid, "Cần chọn người bán hoặc người mua.", "A seller or a buyer is required.")
-	}
-	if len(f.Statuses) > 0 {
-		ss := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
-			ss[i] = string(st)
-		}
-		where, args = append(where, "status IN ("+placeholders(len(ss))+")"), append(args, anys(ss)...)
-	}
-	if f.Cursor != "" {
-		ms, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return orders.Page{}, err
-		}
-		where, args = append(where, "(created_at < ? OR (created_at = ? AND id < ?))"), append(args, ms, ms, id)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	os, err := loadOrders(ctx, s.db.read, false, strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`,
-		append(args, limit+1)...)
+	os, err := loadOrders(ctx, s.db.read, false, where, args...)
 	if err != nil {
 		return orders.Page{}, err
 	}
@@ -429,6 +412,44 @@ func (s *OrderStore) Orders(ctx context.Context, f orders.Filter) (orders.Page, 
 		page.NextCursor = encodeCursor(os[limit-1])
 	}
 	return page, nil
+}
+
+// orderList builds the condition and arguments of a page of f, one more
+// order than the page's limit (which tells whether another page follows).
+func orderList(f orders.Filter) (where string, args []any, limit int, err error) {
+	var conds []string
+	if f.SellerID != "" {
+		conds, args = append(conds, "seller_id = ?"), append(args, f.SellerID)
+	}
+	if f.BuyerAccountID != "" {
+		// The second term lets SQLite use the partial index
+		// orders_buyer_account (… WHERE buyer_account_id != ''): it cannot
+		// tell by itself that the parameter is not empty, and without it
+		// a buyer's orders were a scan of every order, sorted.
+		conds, args = append(conds, "buyer_account_id = ? AND buyer_account_id != ''"), append(args, f.BuyerAccountID)
+	}
+	if len(conds) == 0 {
+		return "", nil, 0, market.Errorf(market.Invalid, "Cần chọn người bán hoặc người mua.", "A seller or a buyer is required.")
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			ss[i] = string(st)
+		}
+		conds, args = append(conds, "status IN ("+placeholders(len(ss))+")"), append(args, anys(ss)...)
+	}
+	if f.Cursor != "" {
+		ms, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return "", nil, 0, err
+		}
+		conds, args = append(conds, "(created_at < ? OR (created_at = ? AND id < ?))"), append(args, ms, ms, id)
+	}
+	limit = f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	return strings.Join(conds, " AND ") + ` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, limit+1), limit, nil
 }
 
 // timeColumn is the column that records when an order reached a status.
