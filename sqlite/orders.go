@@ -207,11 +207,11 @@ const (
 	byReference  checkoutKey = "reference"
 )
 
-// where is the condition finding a checkout by key. The second term lets
-// SQLite use the partial indexes checkouts_intent and checkouts_reference
-// (… WHERE intent_id != ”): it cannot tell by itself that the parameter
-// is not empty, and without it every Stripe webhook and every bank
-// transfer matched was a scan of all checkouts.
+// where is the condition finding a checkout by key. Its second term, the
+// key is not empty, is the condition of the partial indexes
+// checkouts_intent and checkouts_reference: SQLite cannot tell by itself
+// that the parameter is not empty, and without the term every Stripe
+// webhook and every bank transfer matched was a scan of all checkouts.
 func (key checkoutKey) where() string {
 	return string(key) + ` = ? AND ` + string(key) + ` != ''`
 }
