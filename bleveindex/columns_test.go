@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -334,5 +335,39 @@ func TestWideWalkAnswersInFull(t *testing.T) {
 		if idx.Walked() == before {
 			t.Error("a walk too wide to keep was served from the match cache")
 		}
+	}
+}
+
+// Words typed with their tone marks rank names with the same marks first
+// ("dứa", pineapple, before "dừa", coconut): kept matches are kept apart
+// for each way of writing the words, and answer as Bleve's path does.
+func TestKeptMatchesKeepTheMarks(t *testing.T) {
+	ctx := context.Background()
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	var docs []search.Document
+	for i, name := range []string{"Dừa sáp Cầu Kè", "Dứa Cầu Đúc", "Khóm Cầu Đúc", "Kẹo dừa Bến Tre", "Mứt dứa"} {
+		docs = append(docs, search.Document{ID: fmt.Sprintf("p%d", i), Name: name, CategoryID: "trai-cay", RegionID: "can-tho",
+			PriceVND: 30000, Unit: "kg", InStock: true, Version: 1})
+	}
+	if err := idx.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"dừa", "dua", "dứa", "dừa"} { // not ranked: the same walk's key but for synonyms
+		answerAsBleve(t, ctx, idx, search.Query{Text: text, Sort: search.SortPriceAsc})
+	}
+	first := map[string]string{}
+	for _, text := range []string{"dừa", "dứa", "dua", "dừa", "dứa"} {
+		res := answerAsBleve(t, ctx, idx, search.Query{Text: text})
+		if len(res.Hits) == 0 {
+			t.Fatalf("%q finds nothing", text)
+		}
+		first[text] = res.Hits[0].Name
+	}
+	if !strings.Contains(first["dừa"], "ừ") || !strings.Contains(first["dứa"], "ứ") {
+		t.Errorf("first hits %v: each way of writing should rank its own word first", first)
 	}
 }

@@ -498,13 +498,13 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			var walked *matches
 			if g.matches.enabled() {
 				walked = scratchMatches.Get().(*matches)
-				defer scratchMatches.Put(walked)
+				defer releaseScratch(walked)
 				walked.slots, walked.scores, walked.overflow = walked.slots[:0], walked.scores[:0], false
 				most := g.matches.most()
 				hit = func(m match) {
 					switch {
 					case walked.overflow:
-					case len(walked.slots) == most:
+					case len(walked.slots) >= most:
 						walked.overflow = true // too many to keep: stop recording
 					default:
 						walked.slots = append(walked.slots, m.slot)

@@ -42,17 +42,27 @@ type matches struct {
 func (m *matches) size() int { return 64 + 4*len(m.slots) + 8*len(m.scores) }
 
 // scratchMatches are the buffers walks record their matches in; the cache
-// keeps copies of the exact size, so that a walk of 50 000 matches leaves
-// no garbage and a kept entry no spare capacity.
+// keeps copies of the exact size, so that a kept entry holds no spare
+// capacity. Only buffers of up to pooledMatches go back to the pool, so
+// that 64 walks at once leave at most a few MB behind; a wider walk's
+// buffer is garbage.
 var scratchMatches = sync.Pool{New: func() any { return &matches{} }}
+
+const pooledMatches = 4096
+
+func releaseScratch(m *matches) {
+	if cap(m.slots) <= pooledMatches && cap(m.scores) <= pooledMatches {
+		scratchMatches.Put(m)
+	}
+}
 
 func newMatchCache(maxBytes int) *matchCache {
 	return &matchCache{maxBytes: maxBytes, entries: map[string]*matches{}}
 }
 
-// matchKey names the Bleve text query of cs: the clauses as read (their
-// synonyms follow from the phrase), and with scored, the marked words
-// that rank names.
+// matchKey names the Bleve text query of cs: every clause as read, with
+// the synonyms it takes (which depend on how it was written: dừa takes
+// none of dứa's), and with scored, the marked words that rank names.
 func matchKey(cs []clause, scored bool) string {
 	var b strings.Builder
 	if scored {
@@ -67,7 +77,12 @@ func matchKey(cs []clause, scored bool) string {
 		if c.prefix {
 			b.WriteByte('*')
 		}
+		for _, s := range c.synonyms {
+			b.WriteByte(1)
+			b.WriteString(s)
+		}
 		if scored {
+			b.WriteByte(2)
 			b.WriteString(c.marked)
 		}
 	}
@@ -79,7 +94,7 @@ func (mc *matchCache) enabled() bool { return mc != nil && mc.maxBytes > 0 }
 // most is how many matches one entry may hold: an eighth of the cache, so
 // that one walk never crowds out the rest (and a scratch buffer never
 // grows past it).
-func (mc *matchCache) most() int { return (mc.maxBytes/8 - 64) / (4 + 8) }
+func (mc *matchCache) most() int { return max(0, (mc.maxBytes/8-64)/(4+8)) }
 
 // get returns the matches of the text query cs at content. A search that
 // does not rank may use a ranked walk's matches.

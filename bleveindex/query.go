@@ -49,15 +49,34 @@ func clauses(text string, synonyms map[string][]string, longest int) []clause {
 			}
 		}
 		i += n
+		syn := synonyms[phrase]
+		if m != "" && !synonymMembers[m] {
+			// Typed with marks that no member of the table has: another
+			// word that merely folds alike (dừa, coconut, is not dứa,
+			// pineapple), so not its synonyms.
+			syn = nil
+		}
 		out = append(out, clause{
 			phrase:   phrase,
 			marked:   m,
-			synonyms: synonyms[phrase],
+			synonyms: syn,
 			prefix:   i == len(words) && n == 1,
 		})
 	}
 	return out
 }
+
+// synonymMembers holds every member of the synonym table as search.Marked
+// writes it: the words whose synonyms apply when typed with marks.
+var synonymMembers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, group := range search.SynonymGroups() {
+		for _, w := range group {
+			m[search.Marked(w)] = true
+		}
+	}
+	return m
+}()
 
 // Boosts: a match in the name counts more than elsewhere; a synonym counts
 // less than the word typed.

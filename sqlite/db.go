@@ -46,7 +46,8 @@ type DB struct {
 // at 32 MB a reader, the caches made a third of the server's resident
 // memory at 100 000 products for little speed. Readers hold 2 MB: a
 // uniform read over 100 000 products misses a 4 MB cache as often, and
-// the eight readers' 16 MB less kept ocopbench's peak under 300 MB.
+// the 2 × ReadConns readers (eight on two cores) holding 16 MB less kept
+// ocopbench's peak under 300 MB.
 const (
 	writeCacheKiB = 16000
 	readCacheKiB  = 2000

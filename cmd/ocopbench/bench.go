@@ -257,8 +257,7 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				loadBegins()
 				fmt.Fprintf(stdout, "First pass of %s for %s…\n", sc, o.prime)
 				first := &row{name: fmt.Sprintf("%s, first %s", sc, o.prime)}
-				first.before = footprint(ctx, t.srv.url, t.srv.pid())
-				first.res = runLoad(ctx, first.name, o.prime, o.concurrency, o.seed+1, is2xx, fn)
+				first.load(t.srv.pid(), func() *result { return runLoad(ctx, first.name, o.prime, o.concurrency, o.seed+1, is2xx, fn) })
 				first.after = footprint(ctx, t.srv.url, t.srv.pid())
 				if n := first.res.failures(); n > 0 {
 					failed = append(failed, fmt.Sprintf("%s: %d failed requests (%s) %v", first.name, n, first.res.statusLine(), first.res.errSamples))
@@ -267,8 +266,8 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				first.print(stdout)
 			}
 			startProfile()
-			cur.before = footprint(ctx, t.srv.url, t.srv.pid())
-			return runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, fn)
+			cur.load(t.srv.pid(), func() *result { return runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, fn) })
+			return cur.res
 		}
 		switch sc {
 		case "product":
@@ -299,16 +298,16 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 					rc.close()
 				}
 				startProfile()
-				cur.before = footprint(ctx, t.srv.url, t.srv.pid())
-				cur.res = runLoad(ctx, sc, o.duration, o.buyers, o.seed, okStatus, ck.op)
+				cur.load(t.srv.pid(), func() *result { return runLoad(ctx, sc, o.duration, o.buyers, o.seed, okStatus, ck.op) })
 				cur.res.ok = cur.res.byStatus[http.StatusCreated] // throughput counts checkouts made
 			} else {
 				if cur.base, err = bareBaseline(); err != nil {
 					return err
 				}
 				startProfile()
-				cur.before = footprint(ctx, t.srv.url, t.srv.pid())
-				cur.res = runLoad(ctx, sc, o.duration, o.concurrency, o.seed, okStatus, mixedOp(searchOp(load, queries), productOp(load, ids), ck))
+				cur.load(t.srv.pid(), func() *result {
+					return runLoad(ctx, sc, o.duration, o.concurrency, o.seed, okStatus, mixedOp(searchOp(load, queries), productOp(load, ids), ck))
+				})
 			}
 			v, err := verifyCheckouts(ctx, t.api, initial, ck.acknowledged())
 			if err != nil {

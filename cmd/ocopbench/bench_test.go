@@ -67,9 +67,21 @@ func TestCPUTimeGrowsWithWork(t *testing.T) {
 	if after-before < 50*time.Millisecond {
 		t.Errorf("200 ms of work moved the CPU time from %s to %s (%d)", before, after, x%2)
 	}
-	r := row{res: &result{}, before: sample{cpu: before}, after: sample{cpu: after}}
-	r.res.hist.n = 1000
-	if got := r.cpuPerRequest(); got != (after-before)/1000 {
-		t.Errorf("CPU per request %s, want %s", got, (after-before)/1000)
+	var r row
+	r.load(os.Getpid(), func() *result {
+		res := &result{}
+		res.hist.n = 1000
+		for start := time.Now(); time.Since(start) < 100*time.Millisecond; {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+		return res
+	})
+	if got := r.cpuPerRequest(); got < 20*time.Microsecond || got > time.Millisecond {
+		t.Errorf("100 ms of work over 1000 requests: %s a request (%d)", got, x%2)
+	}
+	var remote row
+	remote.load(0, func() *result { return &result{} })
+	if remote.cpuPerRequest() != 0 {
+		t.Error("a server not running here has a CPU time")
 	}
 }

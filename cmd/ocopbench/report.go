@@ -15,18 +15,30 @@ type row struct {
 	base   *result
 	verify *verification
 	short  int64 // checkouts refused for insufficient stock (expected)
-	before sample
 	after  sample
+	// cpu is the server's CPU time over the row's load alone (not the
+	// verification after it); 0 when unknown (a server not running here).
+	cpu time.Duration
+}
+
+// load runs the row's load and records the server's CPU time over it.
+func (r *row) load(pid int, run func() *result) {
+	start, startErr := cpuTime(pid)
+	r.res = run()
+	end, endErr := cpuTime(pid)
+	if pid > 0 && startErr == nil && endErr == nil {
+		r.cpu = end - start
+	}
 }
 
 // cpuPerRequest is the server's CPU time per request of the row: a
 // figure of its efficiency that the load generator's share of the cores
-// does not move. 0 when unknown (a server not running here).
+// does not move. 0 when unknown.
 func (r *row) cpuPerRequest() time.Duration {
-	if r.before.cpu < 0 || r.after.cpu <= r.before.cpu || r.res.total() == 0 {
+	if r.cpu <= 0 || r.res.total() == 0 {
 		return 0
 	}
-	return (r.after.cpu - r.before.cpu) / time.Duration(r.res.total())
+	return r.cpu / time.Duration(r.res.total())
 }
 
 func (r *row) cpuColumn() string {

@@ -210,19 +210,15 @@ type sample struct {
 	at         time.Duration // since the start of the run
 	rss        int64         // bytes; 0 when unknown (remote server)
 	anon       int64         // of rss, anonymous memory; 0 when unknown
-	cpu        time.Duration // CPU time used since the server started; -1 when unknown
 	goroutines int           // -1 when unknown
 }
 
 // footprint reads the server's RSS (when it runs here) and its goroutine
 // count (from /metrics).
 func footprint(ctx context.Context, base string, pid int) sample {
-	s := sample{cpu: -1, goroutines: -1}
+	s := sample{goroutines: -1}
 	if pid > 0 {
 		s.rss, s.anon, _ = memory(pid)
-		if d, err := cpuTime(pid); err == nil {
-			s.cpu = d
-		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
