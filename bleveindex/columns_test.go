@@ -239,18 +239,7 @@ func TestUpsertsWhileColumnsLoad(t *testing.T) {
 // a change to sales alone does not.
 func TestKeptMatchesAnswerAsBleveDoes(t *testing.T) {
 	ctx := context.Background()
-	idx, err := bleveindex.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	var docs []search.Document
-	for d := range syntheticDocs(3000) {
-		docs = append(docs, d)
-	}
-	if err := idx.Upsert(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
+	idx, docs := syntheticIndex(t, bleveindex.Options{})
 	same := func(q search.Query) search.Result {
 		t.Helper()
 		return answerAsBleve(t, ctx, idx, q)
@@ -314,19 +303,8 @@ func TestKeptMatchesAnswerAsBleveDoes(t *testing.T) {
 // answers in full, and is walked again the next time.
 func TestWideWalkAnswersInFull(t *testing.T) {
 	ctx := context.Background()
-	idx, err := bleveindex.OpenWith(t.TempDir(), bleveindex.Options{CacheBytes: 4 * 8 * 1200}) // entries of ≤ 94 matches
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	var docs []search.Document
-	for d := range syntheticDocs(3000) {
-		docs = append(docs, d)
-	}
-	if err := idx.Upsert(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	for page := range 2 { // another page each time: never a kept answer
+	idx, _ := syntheticIndex(t, bleveindex.Options{CacheBytes: 4 * 8 * 1200}) // entries of ≤ 94 matches
+	for page := range 2 {                                                     // another page each time: never a kept answer
 		before := idx.Walked()
 		res := answerAsBleve(t, ctx, idx, search.Query{Text: "mật ong", Sort: search.SortPriceAsc, Page: 2 + page})
 		if res.Total <= 94 {
@@ -370,4 +348,23 @@ func TestKeptMatchesKeepTheMarks(t *testing.T) {
 	if !strings.Contains(first["dừa"], "ừ") || !strings.Contains(first["dứa"], "ứ") {
 		t.Errorf("first hits %v: each way of writing should rank its own word first", first)
 	}
+}
+
+// syntheticIndex opens an index of 3 000 synthetic products, closed when
+// the test ends.
+func syntheticIndex(t *testing.T, opts bleveindex.Options) (*bleveindex.Index, []search.Document) {
+	t.Helper()
+	idx, err := bleveindex.OpenWith(t.TempDir(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	var docs []search.Document
+	for d := range syntheticDocs(3000) {
+		docs = append(docs, d)
+	}
+	if err := idx.Upsert(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	return idx, docs
 }

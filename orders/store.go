@@ -113,6 +113,18 @@ type Page struct {
 	NextCursor string
 }
 
+// PageOf makes a page of list, read with one order more than limit: that
+// extra order says another page follows, from the cursor of the page's
+// last order.
+func PageOf(list []Order, limit int, cursor func(Order) string) Page {
+	page := Page{Orders: list}
+	if len(list) > limit {
+		page.Orders = list[:limit]
+		page.NextCursor = cursor(list[limit-1])
+	}
+	return page
+}
+
 // PaymentEvent is a payment provider's notification, translated.
 type PaymentEvent struct {
 	Provider string // "stripe", "bank"

@@ -406,12 +406,7 @@ func (s *OrderStore) Orders(ctx context.Context, f orders.Filter) (orders.Page, 
 	if err != nil {
 		return orders.Page{}, err
 	}
-	page := orders.Page{Orders: os}
-	if len(os) > limit {
-		page.Orders = os[:limit]
-		page.NextCursor = encodeCursor(os[limit-1])
-	}
-	return page, nil
+	return orders.PageOf(os, limit, encodeCursor), nil
 }
 
 // orderList builds the condition and arguments of a page of f, one more
