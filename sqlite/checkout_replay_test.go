@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/ocopmarket/market"
@@ -22,12 +21,7 @@ func (s shipsTo) Deliverable(id string) bool { return s[id] }
 // and changes nothing.
 func TestReplayOutlivesItsRegion(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ocop.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := openAt(t, sqlite.Options{})
 	f := fixturesFor(t, path)
 	s := orderstest.Seller{ID: market.NewID(), OwnerAccountID: market.NewID(), Name: "HTX Sen", RegionID: "can-tho.ninh-kieu"}
 	f.AddSeller(t, s)

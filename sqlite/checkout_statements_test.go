@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,12 +25,7 @@ import (
 // wrote (summed over each batch) are exactly those rebuilt from the orders.
 func TestCheckoutStatementsCompiledOnce(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ocop.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := openAt(t, sqlite.Options{})
 	f := fixturesFor(t, path)
 	regions := []string{"can-tho.ninh-kieu", "can-tho.cai-khe", "can-tho", "an-giang.tri-ton", "an-giang", "an-giang.chau-doc"}
 	var products []string

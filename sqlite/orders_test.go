@@ -1,10 +1,8 @@
 package sqlite_test
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
-	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -106,12 +104,7 @@ func (f catalogFixtures) Product(t testing.TB, id string) orderstest.ProductStat
 
 func TestOrderStore(t *testing.T) {
 	orderstest.Run(t, func(t *testing.T) orderstest.Backend {
-		path := filepath.Join(t.TempDir(), "ocop.db")
-		db, err := sqlite.Open(context.Background(), path, sqlite.Options{Synchronous: "NORMAL"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
+		db, path := openAt(t, sqlite.Options{})
 		f := fixturesFor(t, path)
 		return orderstest.Backend{Store: db.Orders(), AddSeller: f.AddSeller, AddProduct: f.AddProduct, Product: f.Product}
 	})

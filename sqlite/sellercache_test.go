@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -24,12 +23,7 @@ import (
 // never reaches the next page.
 func TestProductPageSeesEverySellerChange(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ocop.db")
-	server, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	server, path := openAt(t, sqlite.Options{})
 	other, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
@@ -106,12 +100,7 @@ func TestProductPageSeesEverySellerChange(t *testing.T) {
 // a newer, and the name always belongs to the version.
 func TestProductPagesFollowSellerVersions(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ocop.db")
-	server, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL", ReadConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	server, path := openAt(t, sqlite.Options{ReadConns: 2})
 	plain := plainSQL(t, path)
 	_, s, p := shopWithProduct(t, server)
 	name := func(v int64) string { return fmt.Sprintf("HTX phiên bản %d", v) }

@@ -16,12 +16,25 @@ import (
 // MustOpen opens a fresh database in a temporary directory, closed when the test ends.
 func MustOpen(t testing.TB) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), sqlite.Options{Synchronous: "NORMAL"})
+	db, _ := openAt(t, sqlite.Options{})
+	return db
+}
+
+// openAt opens a fresh database with opts (synchronous NORMAL unless they
+// say otherwise) in a temporary directory, closed when the test ends, and
+// returns its path, for fixtures and other connections to the same file.
+func openAt(t testing.TB, opts sqlite.Options) (*sqlite.DB, string) {
+	t.Helper()
+	if opts.Synchronous == "" {
+		opts.Synchronous = "NORMAL"
+	}
+	path := filepath.Join(t.TempDir(), "ocop.db")
+	db, err := sqlite.Open(context.Background(), path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
+	return db, path
 }
 
 func TestAccountStore(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -35,12 +34,7 @@ func TestUptakeStore(t *testing.T) {
 func TestUptakeRollupsReplay(t *testing.T) {
 	for _, seed := range []int64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "ocop.db")
-			db, err := sqlite.Open(context.Background(), path, sqlite.Options{Synchronous: "NORMAL"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
+			db, path := openAt(t, sqlite.Options{})
 			f := fixturesFor(t, path)
 			uptaketest.Replay(t, seed, 400, uptaketest.ReplayBackend{
 				Orders: db.Orders(), Uptake: db.Uptake(), AddSeller: f.AddSeller, AddProduct: f.AddProduct,
