@@ -148,6 +148,56 @@ func TestToneMarksRankFirst(t *testing.T) {
 	}
 }
 
+// A synonym stands for its group as written, in names: khóm (pineapple)
+// brings dứa and thơm, never dừa (coconut), dưa (melon) or gạo thơm
+// (fragrant rice), and a description that says "thơm nhẹ" does not make a
+// pomelo a pineapple.
+func TestSynonymsMatchAsWritten(t *testing.T) {
+	idx := newIndex(t)
+	ctx := context.Background()
+	docs := append(searchtest.Corpus(),
+		search.Document{ID: "x1", Name: "Dưa hấu Long An", Description: "Ruột đỏ, ngọt mát.", CategoryID: "trai-cay", SellerID: "s-x", RegionID: "can-tho.hoa-tien", PriceVND: 12000, Unit: "kg", InStock: true},
+		search.Document{ID: "x2", Name: "Mứt dứa Tân Lập", Description: "Sên tay, ít đường.", CategoryID: "che-bien", SellerID: "s-x", RegionID: "can-tho.hoa-tien", PriceVND: 55000, Unit: "hộp", InStock: true},
+		search.Document{ID: "x3", Name: "Giỏ bông lục bình", Description: "Hàng hóa thủ công, đan tay.", CategoryID: "dan-lat", SellerID: "s-x", RegionID: "can-tho.hoa-tien", PriceVND: 90000, Unit: "cái", InStock: true},
+	)
+	if err := idx.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []search.Sort{search.SortRelevance, search.SortPriceAsc} {
+		for _, tt := range []struct {
+			text      string
+			want, not []string
+		}{
+			{"khóm", []string{"p02", "p03", "p04", "p23", "x2"}, []string{"p06", "p14", "p15", "p20", "p21", "p22", "x1"}},
+			{"khom", []string{"p02", "p03", "p04", "p23", "x2"}, []string{"p06", "p14", "p15", "p20", "p21", "p22", "x1"}},
+			{"thơm", []string{"p02", "p03", "p04", "p23", "x2"}, nil},
+			{"mứt khóm", []string{"x2"}, []string{"p17"}},
+			// hoa's bông is a word of a name; hàng hóa in a description is not.
+			{"hoa lục bình", []string{"x3"}, nil},
+			{"bông", []string{"p01", "x3"}, nil},
+		} {
+			res, err := idx.Search(ctx, search.Query{Text: tt.text, Sort: sort, PerPage: search.MaxPerPage})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, d := range res.Hits {
+				got[d.ID] = true
+			}
+			for _, id := range tt.want {
+				if !got[id] {
+					t.Errorf("%q (%s) does not find %s: %v", tt.text, sort, id, got)
+				}
+			}
+			for _, id := range tt.not {
+				if got[id] {
+					t.Errorf("%q (%s) finds %s: %v", tt.text, sort, id, got)
+				}
+			}
+		}
+	}
+}
+
 // A generation made by an older mapping says so until a rebuild replaces it.
 func TestOutdatedUntilRebuilt(t *testing.T) {
 	dir := t.TempDir()

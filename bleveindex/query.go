@@ -18,7 +18,7 @@ import (
 type clause struct {
 	phrase   string   // folded, as typed
 	marked   string   // as typed with its tone marks (search.Marked), "" if it has none
-	synonyms []string // folded phrases meaning the same
+	synonyms []string // phrases meaning the same, with their marks (search.MarkedSynonyms)
 	prefix   bool     // the last word typed: it may be the start of a word
 }
 
@@ -109,12 +109,14 @@ func nameQuery(cs []clause) query.Query {
 		}
 		alts = append(alts, phrase(c.marked, fieldMarked, nameBoost))
 		for _, s := range c.synonyms {
-			alts = append(alts, phrase(s, fieldName, nameBoost*synonymBoost))
+			alts = append(alts, synonym(s, nameBoost*synonymBoost))
 		}
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
+// clauseQuery matches c in field as typed, or any of its synonyms in the
+// name.
 func clauseQuery(c clause, field string, boost float64) query.Query {
 	q := typed(c, field, boost)
 	if len(c.synonyms) == 0 {
@@ -122,10 +124,34 @@ func clauseQuery(c clause, field string, boost float64) query.Query {
 	}
 	alts := []query.Query{q}
 	for _, s := range c.synonyms {
-		alts = append(alts, phrase(s, field, boost*synonymBoost))
+		alts = append(alts, synonym(s, boost*synonymBoost))
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
+
+// synonym matches s, a member of the synonym table as search.Marked writes
+// it, in product names that have it with the same marks and show none of
+// its other senses (search.OtherSenses: "thơm" stands for pineapple, but
+// not in gạo thơm). Only names: a word of another region for what the
+// product is, it says what the product is there; in a description, it
+// is as often an ingredient or a comparison.
+func synonym(s string, boost float64) query.Query {
+	q := phrase(s, fieldMarked, boost)
+	senses := otherSenses[s]
+	if len(senses) == 0 {
+		return q
+	}
+	not := make([]query.Query, len(senses))
+	for i, w := range senses {
+		not[i] = phrase(w, fieldMarked, 1)
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(q)
+	b.AddMustNot(not...)
+	return b
+}
+
+var otherSenses = search.OtherSenses()
 
 // typed matches what the buyer typed, with the typos search.Typos allows,
 // and as a prefix when it is the last word.
@@ -173,8 +199,8 @@ func fuzzy(word, field string, fuzziness, prefix int, boost float64) query.Query
 	return f
 }
 
-// phrase matches words in a row in fieldText; fieldName, which only ranks
-// and keeps no positions to stay small, takes them in any order.
+// phrase matches words in a row in fieldText; the name fields, which keep
+// no positions to stay small, take them in any order.
 func phrase(p, field string, boost float64) query.Query {
 	words := strings.Split(p, " ")
 	if len(words) == 1 {

@@ -7,16 +7,17 @@ import (
 
 // SynonymGroups returns the regional synonym table as people write it: in
 // each group, words or phrases that buyers from different regions use for
-// the same thing (the South's khóm is the North's dứa). Both engines apply
-// it, through FoldedSynonyms.
+// the same thing (the South's khóm is the North's dứa). The Bleve engine
+// applies it through MarkedSynonyms, Meilisearch through FoldedSynonyms.
 //
 // Folding merges some words with different meanings (dừa, coconut, and
-// dứa, pineapple, both fold to "dua"), so a group member can bring in
-// unrelated products for a one-word query; a second word narrows the
-// result ("dứa mật" or "dừa sáp"), and the exact word ranks first.
-// Groups whose folded form would clash with a very common word are left
-// out for that reason (lúa = thóc would bring paddy into searches for
-// lụa, silk).
+// dứa, pineapple, both fold to "dua"). Bleve matches a synonym with its
+// marks, so khóm never brings coconuts; in Meilisearch a group member can
+// bring in unrelated products for a one-word query, a second word narrows
+// the result ("dứa mật" or "dừa sáp"). What the buyer typed matches
+// folded in both, and the exact word ranks first. Groups whose folded form
+// would clash with a very common word are left out for Meilisearch's sake
+// (lúa = thóc would bring paddy into searches for lụa, silk).
 func SynonymGroups() [][]string {
 	return [][]string{
 		{"khóm", "thơm", "dứa"},                 // pineapple
@@ -83,6 +84,53 @@ func FoldedSynonyms() map[string][]string {
 	}
 	for key := range out {
 		slices.Sort(out[key])
+	}
+	return out
+}
+
+// MarkedSynonyms returns the synonym table as the Bleve engine applies it:
+// for every folded word or phrase of a group (the keys of FoldedSynonyms),
+// the members of its group that fold otherwise, written with their tone
+// marks (Marked). A synonym is the word of another region for the same
+// thing, exact to the mark: matched folded, khóm's dứa would meet dừa
+// (coconut) and dưa (melon), bông's hoa would meet hóa (hàng hóa, goods)
+// and mận's roi would meet rồi.
+func MarkedSynonyms() map[string][]string {
+	out := map[string][]string{}
+	for _, group := range SynonymGroups() {
+		for _, key := range group {
+			k := Fold(key)
+			for _, other := range group {
+				m := Marked(other)
+				if Fold(other) != k && !slices.Contains(out[k], m) {
+					out[k] = append(out[k], m)
+				}
+			}
+		}
+	}
+	for key := range out {
+		slices.Sort(out[key])
+	}
+	return out
+}
+
+// OtherSenses returns, for the members of the synonym table that also
+// mean something else (written with their tone marks, as Marked writes
+// them), the words that show the other sense when they are in the same
+// product name: thơm is the pineapple of Tiền Giang and Kiên Giang, and
+// also "fragrant", as in gạo thơm (fragrant rice) or trà thơm. Such a
+// member stands for its group only in names without those words.
+func OtherSenses() map[string][]string {
+	senses := map[string][]string{
+		"thơm": {"gạo", "nếp", "trà", "xà bông", "xà phòng", "nhang", "nến", "nước hoa", "tinh dầu", "sữa tắm"},
+	}
+	out := make(map[string][]string, len(senses))
+	for w, words := range senses {
+		marked := make([]string, len(words))
+		for i, x := range words {
+			marked[i] = Marked(x)
+		}
+		out[Marked(w)] = marked
 	}
 	return out
 }

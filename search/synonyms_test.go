@@ -54,3 +54,64 @@ func TestFoldedSynonyms(t *testing.T) {
 		t.Errorf("LongestSynonym = %d, want 3", got)
 	}
 }
+
+func TestMarkedSynonyms(t *testing.T) {
+	syn := MarkedSynonyms()
+	marked := func(ws ...string) []string {
+		for i, w := range ws {
+			ws[i] = Marked(w)
+		}
+		return ws
+	}
+	tests := []struct {
+		key  string
+		want []string
+	}{
+		// Keys folded, synonyms as written: khóm takes dứa, never dừa.
+		{"khom", marked("dứa", "thơm")},
+		{"dua", marked("khóm", "thơm")},
+		{"dau phong", marked("lạc")},
+		{"lac", marked("đậu phộng")},
+		{"bong", marked("hoa")},
+		{"ca loc", marked("cá chuối", "cá quả")},
+	}
+	for _, tt := range tests {
+		got := syn[tt.key]
+		slices.Sort(tt.want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("MarkedSynonyms()[%q] = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+	// The same keys as the folded table: a group whose members all fold
+	// alike (lạp xưởng, lạp xường) needs no synonyms, folding matches them.
+	folded := FoldedSynonyms()
+	if len(syn) != len(folded) {
+		t.Errorf("%d keys, the folded table has %d", len(syn), len(folded))
+	}
+	for key := range folded {
+		if len(syn[key]) == 0 {
+			t.Errorf("no marked synonyms for %q", key)
+		}
+	}
+	if _, ok := syn["lap xuong"]; ok {
+		t.Error("lạp xưởng and lạp xường fold alike; they need no synonyms")
+	}
+}
+
+func TestOtherSensesAreTableMembers(t *testing.T) {
+	members := map[string]bool{}
+	for _, g := range SynonymGroups() {
+		for _, w := range g {
+			members[Marked(w)] = true
+		}
+	}
+	senses := OtherSenses()
+	if !slices.Contains(senses[Marked("thơm")], Marked("gạo")) {
+		t.Errorf("gạo thơm is fragrant rice; the other senses of thơm are %q", senses[Marked("thơm")])
+	}
+	for w := range senses {
+		if !members[w] {
+			t.Errorf("%q has other senses but is not in the synonym table", w)
+		}
+	}
+}
