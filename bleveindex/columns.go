@@ -42,6 +42,12 @@ type columns struct {
 	// (and version) alone, which is what a checkout makes. It changes
 	// under mu, after version.
 	content atomic.Uint64
+	// text counts the changes that can alter which documents a text query
+	// matches, or their scores: a document's words (textSum), or a
+	// document coming or going. A product going out of stock, or changing
+	// its price, changes content but not text. It changes under mu, after
+	// content.
+	text atomic.Uint64
 
 	mu   sync.RWMutex // guards the fields below; a search holds it for reading throughout
 	rows []row        // by slot
@@ -50,6 +56,8 @@ type columns struct {
 	// the document of a live row.
 	sums     []uint64
 	versions []int64
+	// texts are, by slot, the textSum of the document of a live row.
+	texts []uint64
 	// more holds the terms of rows with more than inlineTerms of them.
 	more  map[int32][]int32
 	slots map[string]int32
@@ -147,26 +155,30 @@ func (c *columns) slot(id string) int32 {
 	c.ids = append(c.ids, id)
 	c.sums = append(c.sums, 0)
 	c.versions = append(c.versions, 0)
+	c.texts = append(c.texts, 0)
 	c.slots[id] = s
 	return s
 }
 
 // set makes the row of slot d's, alive, or dead when d is nil, keeping
 // the postings in step; sum is d's contentSum (0: unknown). It reports
-// whether the change was to the document's sales alone (or nothing).
+// what the change was: to the document's sales alone (or nothing), and
+// whether the document's words are those its live row had.
 // Callers hold mu.
-func (c *columns) set(slot int32, d *search.Document, sum uint64) (salesOnly bool) {
-	if d != nil {
-		salesOnly = c.rows[slot].flags&live != 0 && sum != 0 && c.sums[slot] == sum
-	}
+func (c *columns) set(slot int32, d *search.Document, sum uint64) (salesOnly, sameText bool) {
+	wasLive, prevSum := c.rows[slot].flags&live != 0, c.sums[slot]
 	c.sums[slot] = sum
 	c.unpost(slot)
 	delete(c.more, slot)
 	if d == nil {
 		c.rows[slot] = deadRow
-		c.versions[slot] = 0
-		return false
+		c.versions[slot], c.texts[slot] = 0, 0
+		return false, !wasLive
 	}
+	salesOnly = wasLive && sum != 0 && prevSum == sum
+	text := textSum(d)
+	sameText = wasLive && c.texts[slot] == text
+	c.texts[slot] = text
 	c.versions[slot] = d.Version
 	r := row{price: int64(d.PriceVND), sold: d.Sold, created: d.CreatedAt.UnixMilli(), seller: -1, flags: live, stars: int8(d.Stars)}
 	if d.InStock {
@@ -194,7 +206,7 @@ func (c *columns) set(slot int32, d *search.Document, sum uint64) (salesOnly boo
 	}
 	c.rows[slot] = r
 	c.post(slot)
-	return salesOnly
+	return salesOnly, sameText
 }
 
 // contentSum is a 64-bit FNV-1a hash of everything in a document but its
@@ -238,6 +250,21 @@ func contentSum(d *search.Document) uint64 {
 	}
 	str(d.ImageURL)
 	n(d.CreatedAt.UnixNano())
+	return h.Sum64()
+}
+
+// textSum is a 64-bit FNV-1a hash of the words of a document, all that a
+// text query reads (mapping.go's name, marked, text and prefix fields are
+// made of them): two versions of a product with the same textSum match
+// the same searches, with the same scores.
+func textSum(d *search.Document) uint64 {
+	h := fnv.New64a()
+	var num [8]byte
+	for _, s := range [...]string{d.Name, d.Description, d.SellerName, d.RegionName} {
+		binary.LittleEndian.PutUint64(num[:], uint64(len(s)))
+		h.Write(num[:])
+		io.WriteString(h, s)
+	}
 	return h.Sum64()
 }
 
@@ -300,20 +327,22 @@ func (c *columns) reserve(docs []search.Document) {
 func (c *columns) put(docs []search.Document, sums []uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	salesOnly := true
+	salesOnly, sameText := true, true
 	for i := range docs {
-		if !c.set(c.slot(docs[i].ID), &docs[i], sums[i]) {
-			salesOnly = false
-		}
+		sales, text := c.set(c.slot(docs[i].ID), &docs[i], sums[i])
+		salesOnly, sameText = salesOnly && sales, sameText && text
 	}
-	c.changed(salesOnly)
+	c.changed(salesOnly, sameText)
 }
 
 // changed counts a change to the rows. Callers hold mu for writing.
-func (c *columns) changed(salesOnly bool) {
+func (c *columns) changed(salesOnly, sameText bool) {
 	c.version.Add(1)
 	if !salesOnly {
 		c.content.Add(1)
+	}
+	if !sameText {
+		c.text.Add(1)
 	}
 }
 
@@ -328,7 +357,7 @@ func (c *columns) putIfAbsent(docs []search.Document, sums []uint64) {
 			c.set(c.slot(docs[i].ID), &docs[i], sums[i])
 		}
 	}
-	c.changed(false)
+	c.changed(false, false)
 }
 
 // remove kills the rows of deleted documents; ids without a row get a dead
@@ -339,7 +368,7 @@ func (c *columns) remove(ids []string) {
 	for _, id := range ids {
 		c.set(c.slot(id), nil, 0)
 	}
-	c.changed(false)
+	c.changed(false, false)
 }
 
 // plan is a query's filters resolved against the table.

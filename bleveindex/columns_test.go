@@ -283,6 +283,34 @@ func TestKeptMatchesAnswerAsBleveDoes(t *testing.T) {
 		t.Error("a change to sales alone dropped the kept matches")
 	}
 
+	// Selling out and a new price change the answers, not the matches.
+	cheapest := same(search.Query{Text: "mật ong", Sort: search.SortPriceAsc, InStock: true, PerPage: 1}).Hits[0]
+	for _, d := range docs {
+		if d.ID == cheapest.ID {
+			d.InStock = false
+			if err := idx.Upsert(ctx, []search.Document{d}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d.ID == last.ID {
+			d.PriceVND = 1
+			if err := idx.Upsert(ctx, []search.Document{d}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before = idx.Walked()
+	inStock := same(search.Query{Text: "mật ong", Sort: search.SortPriceAsc, InStock: true, PerPage: 5}).Hits
+	if slices.ContainsFunc(inStock, func(h search.Document) bool { return h.ID == cheapest.ID }) {
+		t.Errorf("%s sold out but is still listed in stock", cheapest.ID)
+	}
+	if inStock[0].ID != last.ID {
+		t.Errorf("%s now costs 1 đồng but the cheapest is %s", last.ID, inStock[0].ID)
+	}
+	if idx.Walked() != before {
+		t.Error("a product selling out, or a new price, dropped the kept matches")
+	}
+
 	// A product renamed into the words: found at once.
 	d := docs[0]
 	d.Name = "Mật ong hoa súng Châu Thành A"

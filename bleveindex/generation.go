@@ -431,6 +431,7 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	made = stamp{c.version.Load(), c.content.Load()}
+	text := c.text.Load()
 	out := search.Result{Hits: []search.Document{}, Page: q.Page, PerPage: q.PerPage, Facets: facets(nil)}
 	p, possible := c.planFor(q)
 	if !possible {
@@ -475,8 +476,8 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			page = t.page(q)
 			return read(source)
 		}
-		if kept, ok := g.matches.get(cs, byScore, made.content); ok {
-			// The words were walked at this content: only the rows are read.
+		if kept, ok := g.matches.get(cs, byScore, text); ok {
+			// The words were walked at this text: only the rows are read.
 			for i, s := range kept.slots {
 				m := match{slot: s, doc: noDoc}
 				if byScore {
@@ -519,7 +520,7 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 				return search.Result{}, stamp{}, err
 			}
 			if walked != nil {
-				g.matches.put(cs, byScore, made.content, walked)
+				g.matches.put(cs, byScore, text, walked)
 			}
 		}
 	}

@@ -14,16 +14,16 @@ import (
 // the same words: with the matches kept, only the rows are read again.
 // (Solr's filter cache and Elasticsearch's query cache keep such sets.)
 //
-// Matches depend on the documents' text alone, never on sales, stock or
-// price, which the rows filter: the entries serve while the rows' content
-// stamp is the one they were made at, and any other content empties the
-// cache. The rows a search reads at a content stamp are the rows the
-// matches were counted against.
+// Matches depend on the documents' words alone, never on sales, stock or
+// price, which the rows filter: the entries serve while the rows' text
+// stamp (columns.text) is the one they were made at, and any other text
+// empties the cache. A checkout, a product selling out or a new price
+// keep them; a product renamed, added or removed does not.
 type matchCache struct {
 	maxBytes int
 
 	mu      sync.Mutex
-	content uint64
+	text    uint64
 	entries map[string]*matches
 	order   []string // oldest first
 	bytes   int
@@ -96,15 +96,15 @@ func (mc *matchCache) enabled() bool { return mc != nil && mc.maxBytes > 0 }
 // grows past it).
 func (mc *matchCache) most() int { return max(0, (mc.maxBytes/8-64)/(4+8)) }
 
-// get returns the matches of the text query cs at content. A search that
+// get returns the matches of the text query cs at text. A search that
 // does not rank may use a ranked walk's matches.
-func (mc *matchCache) get(cs []clause, scored bool, content uint64) (*matches, bool) {
+func (mc *matchCache) get(cs []clause, scored bool, text uint64) (*matches, bool) {
 	if !mc.enabled() {
 		return nil, false
 	}
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
-	if mc.content != content {
+	if mc.text != text {
 		return nil, false
 	}
 	if m, ok := mc.entries[matchKey(cs, scored)]; ok {
@@ -117,9 +117,9 @@ func (mc *matchCache) get(cs []clause, scored bool, content uint64) (*matches, b
 	return nil, false
 }
 
-// put keeps a copy of the matches of the text query cs walked at content.
+// put keeps a copy of the matches of the text query cs walked at text.
 // Entries are never changed once kept: readers share them.
-func (mc *matchCache) put(cs []clause, scored bool, content uint64, walked *matches) {
+func (mc *matchCache) put(cs []clause, scored bool, text uint64, walked *matches) {
 	if !mc.enabled() {
 		return
 	}
@@ -131,10 +131,10 @@ func (mc *matchCache) put(cs []clause, scored bool, content uint64, walked *matc
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
 	switch {
-	case content > mc.content:
+	case text > mc.text:
 		clear(mc.entries)
-		mc.order, mc.bytes, mc.content = mc.order[:0], 0, content
-	case content < mc.content:
+		mc.order, mc.bytes, mc.text = mc.order[:0], 0, text
+	case text < mc.text:
 		return // walked before a change the cache has seen
 	}
 	if _, ok := mc.entries[key]; ok {
