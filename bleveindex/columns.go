@@ -3,6 +3,7 @@ package bleveindex
 import (
 	"cmp"
 	"encoding/binary"
+	"hash"
 	"hash/fnv"
 	"io"
 	"slices"
@@ -213,43 +214,27 @@ func (c *columns) set(slot int32, d *search.Document, sum uint64) (salesOnly, sa
 // sales and version: two versions of a product with the same sum differ
 // at most in those.
 func contentSum(d *search.Document) uint64 {
-	h := fnv.New64a()
-	var num [8]byte
-	str := func(s string) {
-		binary.LittleEndian.PutUint64(num[:], uint64(len(s)))
-		h.Write(num[:])
-		io.WriteString(h, s)
-	}
-	n := func(v int64) {
-		binary.LittleEndian.PutUint64(num[:], uint64(v))
-		h.Write(num[:])
-	}
-	list := func(ids []string) {
-		n(int64(len(ids)))
-		for _, id := range ids {
-			str(id)
-		}
-	}
-	str(d.ID)
-	str(d.Name)
-	str(d.Description)
-	str(d.CategoryID)
-	list(d.CategoryIDs)
-	str(d.SellerID)
-	str(d.SellerName)
-	str(d.RegionID)
-	list(d.RegionIDs)
-	str(d.RegionName)
-	n(int64(d.PriceVND))
-	str(d.Unit)
-	n(int64(d.Stars))
+	h := newSum()
+	h.str(d.ID)
+	h.str(d.Name)
+	h.str(d.Description)
+	h.str(d.CategoryID)
+	h.list(d.CategoryIDs)
+	h.str(d.SellerID)
+	h.str(d.SellerName)
+	h.str(d.RegionID)
+	h.list(d.RegionIDs)
+	h.str(d.RegionName)
+	h.n(int64(d.PriceVND))
+	h.str(d.Unit)
+	h.n(int64(d.Stars))
 	if d.InStock {
-		n(1)
+		h.n(1)
 	} else {
-		n(0)
+		h.n(0)
 	}
-	str(d.ImageURL)
-	n(d.CreatedAt.UnixNano())
+	h.str(d.ImageURL)
+	h.n(d.CreatedAt.UnixNano())
 	return h.Sum64()
 }
 
@@ -258,14 +243,38 @@ func contentSum(d *search.Document) uint64 {
 // made of them): two versions of a product with the same textSum match
 // the same searches, with the same scores.
 func textSum(d *search.Document) uint64 {
-	h := fnv.New64a()
-	var num [8]byte
-	for _, s := range [...]string{d.Name, d.Description, d.SellerName, d.RegionName} {
-		binary.LittleEndian.PutUint64(num[:], uint64(len(s)))
-		h.Write(num[:])
-		io.WriteString(h, s)
-	}
+	h := newSum()
+	h.str(d.Name)
+	h.str(d.Description)
+	h.str(d.SellerName)
+	h.str(d.RegionName)
 	return h.Sum64()
+}
+
+// sum hashes values in order, each string after its length, so that no
+// two different sequences of values write the same bytes.
+type sum struct {
+	hash.Hash64
+	num [8]byte
+}
+
+func newSum() *sum { return &sum{Hash64: fnv.New64a()} }
+
+func (h *sum) n(v int64) {
+	binary.LittleEndian.PutUint64(h.num[:], uint64(v))
+	h.Write(h.num[:])
+}
+
+func (h *sum) str(s string) {
+	h.n(int64(len(s)))
+	io.WriteString(h, s)
+}
+
+func (h *sum) list(values []string) {
+	h.n(int64(len(values)))
+	for _, v := range values {
+		h.str(v)
+	}
 }
 
 // salesOf returns the current sales and version of a document's row, and
