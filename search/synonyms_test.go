@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -109,9 +110,14 @@ func TestOtherSensesAreTableMembers(t *testing.T) {
 	if !slices.Contains(senses[Marked("thơm")], Marked("gạo")) {
 		t.Errorf("gạo thơm is fragrant rice; the other senses of thơm are %q", senses[Marked("thơm")])
 	}
-	for w := range senses {
+	for w, words := range senses {
 		if !members[w] {
 			t.Errorf("%q has other senses but is not in the synonym table", w)
+		}
+		for _, x := range words {
+			if strings.Contains(x, " ") {
+				t.Errorf("%q: %q is a phrase; its exclusion would cost ten times a word", w, x)
+			}
 		}
 	}
 }
