@@ -74,3 +74,10 @@ func (x *Index) count(read func(*generation) uint64) uint64 {
 	defer release()
 	return read(g)
 }
+
+// Warmed waits until the searches of warm.json have all been asked again
+// (or the index closed).
+func (x *Index) Warmed() { x.warming.Wait() }
+
+// WarmFile is the name of the list of searches asked again after a restart.
+const WarmFile = warmFile

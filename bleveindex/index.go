@@ -61,6 +61,12 @@ type Index struct {
 
 	rebuild sync.Mutex // one Rebuild at a time
 
+	// asked counts the searches asked, for warm.json (warm.go); warming
+	// is the goroutine asking the list of the last run again.
+	asked       asked
+	warming     sync.WaitGroup
+	stopWarming context.CancelFunc
+
 	mu   sync.RWMutex // guards the fields below; searches share it, a swap takes it
 	live *generation
 	gen  string
@@ -113,6 +119,7 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 		x.live, x.gen = startGeneration(idx, newColumns(), true, x.cache), gen
 	}
 	x.removeOtherGenerations()
+	x.startWarming()
 	return x, nil
 }
 
@@ -298,7 +305,11 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 
 // Search returns one page of matching products with facet counts.
 func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
-	return x.search(ctx, q, true)
+	res, err := x.search(ctx, q, true)
+	if err == nil {
+		x.asked.add(q)
+	}
+	return res, err
 }
 
 // search answers q on the columns when they are ready and allowed, on
@@ -537,15 +548,24 @@ func (x *Index) Stats(ctx context.Context) (search.Stats, error) {
 	return search.Stats{Documents: int(n), Generation: gen}, ctx.Err()
 }
 
-// Close closes the index; it waits for searches and writes in flight.
+// Close closes the index; it waits for searches and writes in flight,
+// and writes the searches asked most to warm.json for the next Open.
 func (x *Index) Close() error {
+	if x.stopWarming != nil {
+		x.stopWarming()
+	}
+	x.warming.Wait()
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.closed {
 		return nil
 	}
 	x.closed = true
-	return x.live.close()
+	var warm error
+	if err := x.saveWarm(); err != nil {
+		warm = fmt.Errorf("bleveindex: %s: %w", warmFile, err)
+	}
+	return errors.Join(x.live.close(), warm)
 }
 
 func internal(op string, err error) error {
