@@ -233,51 +233,51 @@ func TestMatchCache(t *testing.T) {
 		t.Fatalf("most = %d, want 94", n)
 	}
 
-	mc.put(khom, false, 1, walk(10, false))
-	if m, ok := mc.get(khom, false, 1); !ok || len(m.slots) != 10 {
+	mc.put(khom, false, false, 1, walk(10, false))
+	if m, ok := mc.get(khom, false, false, 1); !ok || len(m.slots) != 10 {
 		t.Fatalf("get after put = %v, %v", m, ok)
 	}
-	if _, ok := mc.get(khom, true, 1); ok {
+	if _, ok := mc.get(khom, false, true, 1); ok {
 		t.Error("an unranked walk served a ranked search")
 	}
-	if _, ok := mc.get(khom, false, 2); ok {
+	if _, ok := mc.get(khom, false, false, 2); ok {
 		t.Error("a walk served after the content changed")
 	}
-	mc.put(mat, true, 1, walk(20, true))
-	if m, ok := mc.get(mat, false, 1); !ok || len(m.scores) != 20 {
+	mc.put(mat, false, true, 1, walk(20, true))
+	if m, ok := mc.get(mat, false, false, 1); !ok || len(m.scores) != 20 {
 		t.Errorf("a ranked walk did not serve an unranked search: %v, %v", m, ok)
 	}
 
 	big := walk(95, true)
-	mc.put([]clause{{phrase: "ca"}}, true, 1, big)
-	if _, ok := mc.get([]clause{{phrase: "ca"}}, true, 1); ok {
+	mc.put([]clause{{phrase: "ca"}}, false, true, 1, big)
+	if _, ok := mc.get([]clause{{phrase: "ca"}}, false, true, 1); ok {
 		t.Error("a walk over an eighth of the cache was kept")
 	}
 	cut := walk(5, false)
 	cut.overflow = true
-	mc.put([]clause{{phrase: "dua"}}, false, 1, cut)
-	if _, ok := mc.get([]clause{{phrase: "dua"}}, false, 1); ok {
+	mc.put([]clause{{phrase: "dua"}}, false, false, 1, cut)
+	if _, ok := mc.get([]clause{{phrase: "dua"}}, false, false, 1); ok {
 		t.Error("a walk that stopped recording was kept")
 	}
 
 	// A newer content empties it; an older walk arriving late is dropped.
-	mc.put([]clause{{phrase: "buoi"}}, false, 2, walk(3, false))
-	if _, ok := mc.get(khom, false, 2); ok {
+	mc.put([]clause{{phrase: "buoi"}}, false, false, 2, walk(3, false))
+	if _, ok := mc.get(khom, false, false, 2); ok {
 		t.Error("a walk of the old content survived a newer one")
 	}
-	mc.put(khom, false, 1, walk(3, false))
-	if _, ok := mc.get(khom, false, 1); ok {
+	mc.put(khom, false, false, 1, walk(3, false))
+	if _, ok := mc.get(khom, false, false, 1); ok {
 		t.Error("a walk of an older content was kept")
 	}
 
 	// Oldest out first when the bytes run out.
 	for i := range 20 {
-		mc.put([]clause{{phrase: fmt.Sprint("w", i)}}, true, 2, walk(90, true))
+		mc.put([]clause{{phrase: fmt.Sprint("w", i)}}, false, true, 2, walk(90, true))
 	}
-	if _, ok := mc.get([]clause{{phrase: "w0"}}, true, 2); ok {
+	if _, ok := mc.get([]clause{{phrase: "w0"}}, false, true, 2); ok {
 		t.Error("the oldest walk was not let go")
 	}
-	if _, ok := mc.get([]clause{{phrase: "w19"}}, true, 2); !ok {
+	if _, ok := mc.get([]clause{{phrase: "w19"}}, false, true, 2); !ok {
 		t.Error("the newest walk was not kept")
 	}
 	if mc.bytes > mc.maxBytes {
@@ -285,9 +285,9 @@ func TestMatchCache(t *testing.T) {
 	}
 	// Kept entries are copies: the walker's buffer may be reused.
 	buf := walk(4, false)
-	mc.put([]clause{{phrase: "sen"}}, false, 2, buf)
+	mc.put([]clause{{phrase: "sen"}}, false, false, 2, buf)
 	buf.slots[0] = 99
-	if m, _ := mc.get([]clause{{phrase: "sen"}}, false, 2); m.slots[0] != 0 {
+	if m, _ := mc.get([]clause{{phrase: "sen"}}, false, false, 2); m.slots[0] != 0 {
 		t.Error("the cache kept the walker's buffer, not a copy")
 	}
 }

@@ -47,7 +47,8 @@ type columns struct {
 	// matches, or their scores: a document's words (textSum), or a
 	// document coming or going. A product going out of stock, or changing
 	// its price, changes content but not text. It changes under mu, after
-	// content.
+	// content. (Like the rows, it takes the upserts of one product to come
+	// one after another, as the syncer, alone with its lease, makes them.)
 	text atomic.Uint64
 
 	mu   sync.RWMutex // guards the fields below; a search holds it for reading throughout
@@ -161,25 +162,26 @@ func (c *columns) slot(id string) int32 {
 	return s
 }
 
+// sums are a document's contentSum and textSum; 0 is unknown (a row
+// loaded from a source stored before they were).
+type sums struct{ content, text uint64 }
+
 // set makes the row of slot d's, alive, or dead when d is nil, keeping
-// the postings in step; sum is d's contentSum (0: unknown). It reports
-// what the change was: to the document's sales alone (or nothing), and
-// whether the document's words are those its live row had.
-// Callers hold mu.
-func (c *columns) set(slot int32, d *search.Document, sum uint64) (salesOnly, sameText bool) {
-	wasLive, prevSum := c.rows[slot].flags&live != 0, c.sums[slot]
-	c.sums[slot] = sum
+// the postings in step; sum are d's sums. It reports what the change was:
+// to the document's sales alone (or nothing), and whether the document's
+// words are those its live row had. Callers hold mu.
+func (c *columns) set(slot int32, d *search.Document, sum sums) (salesOnly, sameText bool) {
+	wasLive, prev := c.rows[slot].flags&live != 0, sums{c.sums[slot], c.texts[slot]}
+	c.sums[slot], c.texts[slot] = sum.content, sum.text
 	c.unpost(slot)
 	delete(c.more, slot)
 	if d == nil {
 		c.rows[slot] = deadRow
-		c.versions[slot], c.texts[slot] = 0, 0
+		c.versions[slot] = 0
 		return false, !wasLive
 	}
-	salesOnly = wasLive && sum != 0 && prevSum == sum
-	text := textSum(d)
-	sameText = wasLive && c.texts[slot] == text
-	c.texts[slot] = text
+	salesOnly = wasLive && sum.content != 0 && prev.content == sum.content
+	sameText = wasLive && sum.text != 0 && prev.text == sum.text
 	c.versions[slot] = d.Version
 	r := row{price: int64(d.PriceVND), sold: d.Sold, created: d.CreatedAt.UnixMilli(), seller: -1, flags: live, stars: int8(d.Stars)}
 	if d.InStock {
@@ -214,7 +216,7 @@ func (c *columns) set(slot int32, d *search.Document, sum uint64) (salesOnly, sa
 // sales and version: two versions of a product with the same sum differ
 // at most in those.
 func contentSum(d *search.Document) uint64 {
-	h := newSum()
+	h := newHasher()
 	h.str(d.ID)
 	h.str(d.Name)
 	h.str(d.Description)
@@ -239,11 +241,11 @@ func contentSum(d *search.Document) uint64 {
 }
 
 // textSum is a 64-bit FNV-1a hash of the words of a document, all that a
-// text query reads (mapping.go's name, marked, text and prefix fields are
+// text query reads (mapping.go's name, marked, text, prefix and shop fields are
 // made of them): two versions of a product with the same textSum match
 // the same searches, with the same scores.
 func textSum(d *search.Document) uint64 {
-	h := newSum()
+	h := newHasher()
 	h.str(d.Name)
 	h.str(d.Description)
 	h.str(d.SellerName)
@@ -251,26 +253,26 @@ func textSum(d *search.Document) uint64 {
 	return h.Sum64()
 }
 
-// sum hashes values in order, each string after its length, so that no
-// two different sequences of values write the same bytes.
-type sum struct {
+// hasher hashes values in order, each string after its length, so that
+// no two different sequences of values write the same bytes.
+type hasher struct {
 	hash.Hash64
 	num [8]byte
 }
 
-func newSum() *sum { return &sum{Hash64: fnv.New64a()} }
+func newHasher() *hasher { return &hasher{Hash64: fnv.New64a()} }
 
-func (h *sum) n(v int64) {
+func (h *hasher) n(v int64) {
 	binary.LittleEndian.PutUint64(h.num[:], uint64(v))
 	h.Write(h.num[:])
 }
 
-func (h *sum) str(s string) {
+func (h *hasher) str(s string) {
 	h.n(int64(len(s)))
 	io.WriteString(h, s)
 }
 
-func (h *sum) list(values []string) {
+func (h *hasher) list(values []string) {
 	h.n(int64(len(values)))
 	for _, v := range values {
 		h.str(v)
@@ -333,12 +335,12 @@ func (c *columns) reserve(docs []search.Document) {
 }
 
 // put sets the rows of documents Bleve now holds, with their contentSums.
-func (c *columns) put(docs []search.Document, sums []uint64) {
+func (c *columns) put(docs []search.Document, all []sums) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	salesOnly, sameText := true, true
 	for i := range docs {
-		sales, text := c.set(c.slot(docs[i].ID), &docs[i], sums[i])
+		sales, text := c.set(c.slot(docs[i].ID), &docs[i], all[i])
 		salesOnly, sameText = salesOnly && sales, sameText && text
 	}
 	c.changed(salesOnly, sameText)
@@ -358,12 +360,12 @@ func (c *columns) changed(salesOnly, sameText bool) {
 // putIfAbsent sets the rows of documents that have no slot yet: rows
 // loaded from an existing index never overwrite what an upsert or a delete
 // made meanwhile.
-func (c *columns) putIfAbsent(docs []search.Document, sums []uint64) {
+func (c *columns) putIfAbsent(docs []search.Document, all []sums) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range docs {
 		if _, ok := c.slots[docs[i].ID]; !ok {
-			c.set(c.slot(docs[i].ID), &docs[i], sums[i])
+			c.set(c.slot(docs[i].ID), &docs[i], all[i])
 		}
 	}
 	c.changed(false, false)
@@ -375,7 +377,7 @@ func (c *columns) remove(ids []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range ids {
-		c.set(c.slot(id), nil, 0)
+		c.set(c.slot(id), nil, sums{})
 	}
 	c.changed(false, false)
 }

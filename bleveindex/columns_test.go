@@ -396,3 +396,85 @@ func syntheticIndex(t *testing.T, opts bleveindex.Options) (*bleveindex.Index, [
 	}
 	return idx, docs
 }
+
+// After a restart, the rows loaded from the stored documents know their
+// words' sums: a product selling out keeps the kept matches, and a
+// product whose words change (even to none) drops them.
+func TestKeptMatchesSurviveARestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []search.Document
+	for d := range syntheticDocs(2000) {
+		docs = append(docs, d)
+	}
+	if err := idx.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if idx, err = bleveindex.Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if !idx.ColumnsReady() {
+		t.Fatal("the rows never loaded")
+	}
+	q := search.Query{Text: "mật ong", Sort: search.SortPriceAsc, InStock: true, PerPage: 5}
+	first := answerAsBleve(t, ctx, idx, q).Hits[0]
+
+	upsert := func(change func(*search.Document)) {
+		t.Helper()
+		for _, d := range docs {
+			if d.ID == first.ID {
+				change(&d)
+				if err := idx.Upsert(ctx, []search.Document{d}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	upsert(func(d *search.Document) { d.InStock = false })
+	before := idx.Walked()
+	if res := answerAsBleve(t, ctx, idx, q); res.Hits[0].ID == first.ID {
+		t.Errorf("%s sold out but is listed in stock", first.ID)
+	}
+	if idx.Walked() != before {
+		t.Error("after a restart, a product selling out dropped the kept matches")
+	}
+
+	upsert(func(d *search.Document) { d.Name, d.Description, d.SellerName, d.RegionName = "", "", "", "" })
+	before = idx.Walked()
+	res := answerAsBleve(t, ctx, idx, search.Query{Text: "mật ong", Sort: search.SortPriceAsc, PerPage: 100})
+	if slices.ContainsFunc(res.Hits, func(h search.Document) bool { return h.ID == first.ID }) {
+		t.Errorf("%s has no words left but is found", first.ID)
+	}
+	if idx.Walked() == before {
+		t.Error("kept matches served after a product's words changed")
+	}
+}
+
+// Deleting products changes how rare every word is, so the scores of the
+// others: kept matches are dropped, even when none of them is deleted.
+func TestDeletesDropKeptMatches(t *testing.T) {
+	ctx := context.Background()
+	idx, docs := syntheticIndex(t, bleveindex.Options{})
+	q := search.Query{Text: "mật ong", PerPage: 10}
+	answerAsBleve(t, ctx, idx, q)
+	var gone []string
+	for _, d := range docs {
+		if strings.HasPrefix(d.Name, "Khóm") {
+			gone = append(gone, d.ID)
+		}
+	}
+	if err := idx.Delete(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	before := idx.Walked()
+	answerAsBleve(t, ctx, idx, q)
+	if idx.Walked() == before {
+		t.Errorf("kept matches served after %d products were deleted", len(gone))
+	}
+}

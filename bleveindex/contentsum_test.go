@@ -23,27 +23,41 @@ func TestContentSumCoversTheDocument(t *testing.T) {
 		}
 	})
 
-	// A row loaded from the stored document gets the sum an upsert gives.
+	// A row loaded from the stored document gets the sums an upsert gives.
+	wantSums := sums{content: want, text: textSum(&base)}
 	e, sum, err := toEntry(base)
-	if err != nil || sum != want {
-		t.Fatalf("toEntry: sum %d (%v), want %d", sum, err, want)
+	if err != nil || sum != wantSums {
+		t.Fatalf("toEntry: sums %+v (%v), want %+v", sum, err, wantSums)
 	}
-	if _, sum, err := rowSource(e.Source); err != nil || sum != want {
-		t.Errorf("stored sum %d (%v), want %d", sum, err, want)
+	if _, sum, err := rowSource(e.Source); err != nil || sum != wantSums {
+		t.Errorf("stored sums %+v (%v), want %+v", sum, err, wantSums)
+	}
+}
+
+// The sums are stored in indexes and compared with those of later
+// upserts: the same document must hash to the same values in every
+// version of this code.
+func TestSumsAreStable(t *testing.T) {
+	d := searchtest.Corpus()[1]
+	if got, want := contentSum(&d), uint64(0x32fc25c2aef52f0b); got != want {
+		t.Errorf("contentSum = %#x, was %#x", got, want)
+	}
+	if got, want := textSum(&d), uint64(0x124846d564ed266d); got != want {
+		t.Errorf("textSum = %#x, was %#x", got, want)
 	}
 }
 
 // TestTextSumCoversTheWords changes each field of a document in turn: the
 // textSum changes exactly when what a text query reads does (the name,
-// marked, text and prefix fields Bleve indexes), so kept matches never
+// marked, text, prefix and shop fields Bleve indexes), so kept matches never
 // outlive a change to the words, and survive every other change.
 func TestTextSumCoversTheWords(t *testing.T) {
-	words := func(d search.Document) [4]string {
+	words := func(d search.Document) [5]string {
 		e, _, err := toEntry(d)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return [...]string{e.Name, e.Marked, e.Text, e.Prefix}
+		return [...]string{e.Name, e.Marked, e.Text, e.Prefix, e.Shop}
 	}
 	base := searchtest.Corpus()[1]
 	want, wantWords := textSum(&base), words(base)

@@ -175,7 +175,7 @@ const loadChunkDocs = 1000
 func (g *generation) loadChunk(ss *scorch.SegmentSnapshot, from, to uint64) error {
 	deleted := ss.Deleted()
 	batch := make([]search.Document, 0, to-from)
-	sums := make([]uint64, 0, to-from)
+	all := make([]sums, 0, to-from)
 	for n := from; n < to; n++ {
 		if deleted != nil && deleted.Contains(uint32(n)) {
 			continue
@@ -188,9 +188,9 @@ func (g *generation) loadChunk(ss *scorch.SegmentSnapshot, from, to uint64) erro
 		if err != nil {
 			return err
 		}
-		batch, sums = append(batch, d), append(sums, sum)
+		batch, all = append(batch, d), append(all, sum)
 	}
-	g.cols.putIfAbsent(batch, sums)
+	g.cols.putIfAbsent(batch, all)
 	return nil
 }
 
@@ -219,12 +219,13 @@ func (g *generation) refresh() {
 }
 
 // rowSource reads from a stored source only what a row holds (with the
-// sales and version a cached hit is given again), and the
-// document's contentSum as the upsert that stored it made it (0 in sources
-// stored before sums were).
-func rowSource(raw string) (search.Document, uint64, error) {
+// sales and version a cached hit is given again), and the document's sums
+// as the upsert that stored it made them (0 in sources stored before
+// they were).
+func rowSource(raw string) (search.Document, sums, error) {
 	var s struct {
 		Sum         uint64    `json:"sum"`
+		Text        uint64    `json:"text"`
 		ID          string    `json:"id"`
 		CategoryIDs []string  `json:"categoryIds"`
 		SellerID    string    `json:"sellerId"`
@@ -241,7 +242,7 @@ func rowSource(raw string) (search.Document, uint64, error) {
 		ID: s.ID, CategoryIDs: s.CategoryIDs, SellerID: s.SellerID, RegionIDs: s.RegionIDs,
 		PriceVND: market.VND(s.PriceVND), Stars: s.Stars, InStock: s.InStock, CreatedAt: s.CreatedAt, Sold: s.Sold,
 		Version: s.Version,
-	}, s.Sum, err
+	}, sums{content: s.Sum, text: s.Text}, err
 }
 
 func storedSource(ss *scorch.SegmentSnapshot, n uint64) (string, error) {
@@ -476,26 +477,31 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			page = t.page(q)
 			return read(source)
 		}
-		if kept, ok := g.matches.get(cs, byScore, text); ok {
-			// The words were walked at this text: only the rows are read.
-			for i, s := range kept.slots {
-				m := match{slot: s, doc: noDoc}
-				if byScore {
-					m.score = kept.scores[i]
+		// words tallies the products the words match, with shop in the
+		// shops' names too, and reports how many, filters aside.
+		words := func(shop bool) (int, error) {
+			if kept, ok := g.matches.get(cs, shop, byScore, text); ok {
+				// The words were walked at this text: only the rows are read.
+				for i, s := range kept.slots {
+					m := match{slot: s, doc: noDoc}
+					if byScore {
+						m.score = kept.scores[i]
+					}
+					t.add(m)
 				}
-				t.add(m)
+				page = t.page(q)
+				return len(kept.slots), g.fetch(ctx, page, read)
 			}
-			page = t.page(q)
-			if err := g.fetch(ctx, page, read); err != nil {
-				return search.Result{}, stamp{}, err
-			}
-		} else {
 			// The words alone: the rows filter. (Filters in the walk let
 			// Bleve leap over what they rule out, but ranges and
 			// disjunctions of stars cost more than they save, and such a
 			// walk could not serve the next refinement.)
 			g.walked.Add(1)
-			hit := t.add
+			matched := 0
+			hit := func(m match) {
+				matched++
+				t.add(m)
+			}
 			var walked *matches
 			if g.matches.enabled() {
 				walked = scratchMatches.Get().(*matches)
@@ -513,15 +519,26 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 							walked.scores = append(walked.scores, m.score)
 						}
 					}
+					matched++
 					t.add(m)
 				}
 			}
-			if err := g.visit(ctx, textQuery(cs, byScore), byScore, hit, last); err != nil {
-				return search.Result{}, stamp{}, err
+			if err := g.visit(ctx, textQuery(cs, shop, byScore), byScore, hit, last); err != nil {
+				return 0, err
 			}
 			if walked != nil {
-				g.matches.put(cs, byScore, text, walked)
+				g.matches.put(cs, shop, byScore, text, walked)
 			}
+			return matched, nil
+		}
+		matched, err := words(false)
+		if err == nil && matched == 0 {
+			// No product says these words: perhaps they name a shop.
+			t = c.newTally(p, q)
+			_, err = words(true)
+		}
+		if err != nil {
+			return search.Result{}, stamp{}, err
 		}
 	}
 	out.Total = t.total

@@ -143,8 +143,9 @@ func create(path string) (bleve.Index, error) {
 
 // mappingVersion names the mapping newMapping makes; a generation records
 // the version it was made with under mappingKey. Version 2 added
-// fieldMarked; generations without a version are older.
-const mappingVersion = "2"
+// fieldMarked, version 3 moved the shop's name out of fieldText into
+// fieldShop; generations without a version are older.
+const mappingVersion = "3"
 
 var mappingKey = []byte("ocop.mapping")
 
@@ -246,7 +247,7 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Document) error {
 	}
 	defer release()
 	b := g.idx.NewBatch()
-	sums, err := addAll(b, docs, nil)
+	all, err := addAll(b, docs, nil)
 	if err != nil {
 		return err
 	}
@@ -257,12 +258,12 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Document) error {
 	if err := g.idx.Batch(b); err != nil {
 		return internal("upsert", err)
 	}
-	g.cols.put(docs, sums)
+	g.cols.put(docs, all)
 	return nil
 }
 
-// addAll adds docs to b and appends their contentSums to sums.
-func addAll(b *bleve.Batch, docs []search.Document, sums []uint64) ([]uint64, error) {
+// addAll adds docs to b and appends their sums to all.
+func addAll(b *bleve.Batch, docs []search.Document, all []sums) ([]sums, error) {
 	for _, d := range docs {
 		if err := d.Validate(); err != nil {
 			return nil, err
@@ -274,9 +275,9 @@ func addAll(b *bleve.Batch, docs []search.Document, sums []uint64) ([]uint64, er
 		if err := b.Index(d.ID, e); err != nil {
 			return nil, internal("upsert", err)
 		}
-		sums = append(sums, sum)
+		all = append(all, sum)
 	}
-	return sums, nil
+	return all, nil
 }
 
 // Delete removes documents; unknown ids are ignored.
@@ -361,7 +362,20 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 // doc values match by match. It serves while the columns of an existing
 // index load after Open.
 func (x *Index) searchBleve(ctx context.Context, idx bleve.Index, q search.Query) (search.Result, error) {
-	res, err := idx.SearchInContext(ctx, request(q, x.synonyms, x.longest))
+	cs := clauses(q.Text, x.synonyms, x.longest)
+	shop := false
+	if len(cs) > 0 {
+		// The shops' names count when the words, without the filters,
+		// match no product otherwise (textQueries).
+		count := bleve.NewSearchRequestOptions(textQuery(cs, false, false), 0, 0, false)
+		count.Score = "none"
+		res, err := idx.SearchInContext(ctx, count)
+		if err != nil {
+			return search.Result{}, err
+		}
+		shop = res.Total == 0
+	}
+	res, err := idx.SearchInContext(ctx, request(q, cs, shop))
 	if err != nil {
 		return search.Result{}, err
 	}
@@ -455,7 +469,7 @@ func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[se
 	n := 0
 	b := idx.NewBatch()
 	pending := make([]search.Document, 0, batchSize)
-	sums := make([]uint64, 0, batchSize)
+	all := make([]sums, 0, batchSize)
 	flush := func() error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -466,8 +480,8 @@ func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[se
 		if err := persisting(ctx, idx); err != nil {
 			return err
 		}
-		cols.put(pending, sums)
-		pending, sums = pending[:0], sums[:0]
+		cols.put(pending, all)
+		pending, all = pending[:0], all[:0]
 		b.Reset()
 		return nil
 	}
@@ -476,7 +490,7 @@ func fill(ctx context.Context, idx bleve.Index, cols *columns, docs iter.Seq2[se
 			return 0, err
 		}
 		var err error
-		if sums, err = addAll(b, []search.Document{d}, sums); err != nil {
+		if all, err = addAll(b, []search.Document{d}, all); err != nil {
 			return 0, err
 		}
 		pending = append(pending, d)

@@ -18,8 +18,9 @@ import (
 // Field names in the Bleve index.
 const (
 	fieldName    = "name"   // folded name, for ranking names first
-	fieldMarked  = "marked" // the name with its tone marks (search.Marked), for ranking what was typed first
-	fieldText    = "text"   // folded name, description, seller and region names
+	fieldMarked  = "marked" // the name with its tone marks (search.Marked): ranks what was typed first, matches synonyms as written
+	fieldText    = "text"   // folded name, description and region name: the product's own words and place
+	fieldShop    = "shop"   // folded seller name: matched only when the words match no product (shopQuery)
 	fieldPrefix  = "prefix" // the first 1 to shortPrefix letters of every word of text
 	fieldFacet   = "facet"  // facet values, as facetTerm makes them; also filtered on
 	fieldSeller  = "seller"
@@ -41,6 +42,7 @@ type entry struct {
 	Name    string   `json:"name"`
 	Marked  string   `json:"marked"`
 	Text    string   `json:"text"`
+	Shop    string   `json:"shop"`
 	Prefix  string   `json:"prefix"`
 	Facet   []string `json:"facet"`
 	Seller  string   `json:"seller"`
@@ -72,26 +74,28 @@ type source struct {
 	CreatedAt   time.Time `json:"createdAt"`
 	Sold        int64     `json:"sold"`
 	Version     int64     `json:"version"`
-	// Sum is the document's contentSum, for the row loaded from here.
-	Sum uint64 `json:"sum,omitempty"`
+	// Sum and Text are the document's contentSum and textSum, for the row
+	// loaded from here.
+	Sum  uint64 `json:"sum,omitempty"`
+	Text uint64 `json:"text,omitempty"`
 }
 
-// toEntry returns what Bleve indexes for d, and d's contentSum, which the
-// stored source keeps for the row loaded from it.
-func toEntry(d search.Document) (entry, uint64, error) {
-	sum := contentSum(&d)
+// toEntry returns what Bleve indexes for d, and d's sums, which the stored
+// source keeps for the row loaded from it.
+func toEntry(d search.Document) (entry, sums, error) {
+	sum := sums{content: contentSum(&d), text: textSum(&d)}
 	src, err := json.Marshal(source{
 		ID: d.ID, Name: d.Name, Description: d.Description,
 		CategoryID: d.CategoryID, CategoryIDs: d.CategoryIDs,
 		SellerID: d.SellerID, SellerName: d.SellerName,
 		RegionID: d.RegionID, RegionIDs: d.RegionIDs, RegionName: d.RegionName,
 		PriceVND: int64(d.PriceVND), Unit: d.Unit, Stars: d.Stars, InStock: d.InStock,
-		ImageURL: d.ImageURL, CreatedAt: d.CreatedAt, Sold: d.Sold, Version: d.Version, Sum: sum,
+		ImageURL: d.ImageURL, CreatedAt: d.CreatedAt, Sold: d.Sold, Version: d.Version, Sum: sum.content, Text: sum.text,
 	})
 	if err != nil {
-		return entry{}, 0, err
+		return entry{}, sums{}, err
 	}
-	text := search.Fold(d.Name + " \n " + d.Description + " \n " + d.SellerName + " \n " + d.RegionName)
+	text := search.Fold(d.Name + " \n " + d.Description + " \n " + d.RegionName)
 	facet := make([]string, 0, len(d.CategoryIDs)+len(d.RegionIDs)+1)
 	for _, id := range d.CategoryIDs {
 		facet = append(facet, facetTerm(search.FacetCategory, id))
@@ -106,6 +110,7 @@ func toEntry(d search.Document) (entry, uint64, error) {
 		Name:    search.Fold(d.Name),
 		Marked:  search.Marked(d.Name),
 		Text:    text,
+		Shop:    search.Fold(d.SellerName),
 		Prefix:  shortPrefixes(text),
 		Facet:   facet,
 		Seller:  d.SellerID,
@@ -199,7 +204,7 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.Analyzer = foldedAnalyzer
 		f.Store = false
 		f.IncludeInAll = false
-		f.IncludeTermVectors = vectors // phrases (multi-word synonyms) need positions
+		f.IncludeTermVectors = vectors // phrases (the synonym table's words of several words) need positions
 		f.DocValues = false
 		return f
 	}
@@ -230,6 +235,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fieldName, text(false))
 	doc.AddFieldMappingsAt(fieldMarked, text(false))
 	doc.AddFieldMappingsAt(fieldText, text(true))
+	doc.AddFieldMappingsAt(fieldShop, text(false))
 	doc.AddFieldMappingsAt(fieldPrefix, text(false))
 	doc.AddFieldMappingsAt(fieldFacet, keyword())
 	seller := keyword()

@@ -62,13 +62,17 @@ func newMatchCache(maxBytes int) *matchCache {
 
 // matchKey names the Bleve text query of cs: every clause as read, with
 // the synonyms it takes (which depend on how it was written: dừa takes
-// none of dứa's), and with scored, the marked words that rank names.
-func matchKey(cs []clause, scored bool) string {
+// none of dứa's), whether the shops' names count, and with scored, the
+// marked words that rank names.
+func matchKey(cs []clause, shop, scored bool) string {
 	var b strings.Builder
 	if scored {
 		b.WriteString("s")
 	} else {
 		b.WriteString("u")
+	}
+	if shop {
+		b.WriteString("+shop")
 	}
 	for _, c := range cs {
 		b.WriteByte(0)
@@ -98,7 +102,7 @@ func (mc *matchCache) most() int { return max(0, (mc.maxBytes/8-64)/(4+8)) }
 
 // get returns the matches of the text query cs at text. A search that
 // does not rank may use a ranked walk's matches.
-func (mc *matchCache) get(cs []clause, scored bool, text uint64) (*matches, bool) {
+func (mc *matchCache) get(cs []clause, shop, scored bool, text uint64) (*matches, bool) {
 	if !mc.enabled() {
 		return nil, false
 	}
@@ -107,11 +111,11 @@ func (mc *matchCache) get(cs []clause, scored bool, text uint64) (*matches, bool
 	if mc.text != text {
 		return nil, false
 	}
-	if m, ok := mc.entries[matchKey(cs, scored)]; ok {
+	if m, ok := mc.entries[matchKey(cs, shop, scored)]; ok {
 		return m, true
 	}
 	if !scored {
-		m, ok := mc.entries[matchKey(cs, true)]
+		m, ok := mc.entries[matchKey(cs, shop, true)]
 		return m, ok
 	}
 	return nil, false
@@ -119,7 +123,7 @@ func (mc *matchCache) get(cs []clause, scored bool, text uint64) (*matches, bool
 
 // put keeps a copy of the matches of the text query cs walked at text.
 // Entries are never changed once kept: readers share them.
-func (mc *matchCache) put(cs []clause, scored bool, text uint64, walked *matches) {
+func (mc *matchCache) put(cs []clause, shop, scored bool, text uint64, walked *matches) {
 	if !mc.enabled() {
 		return
 	}
@@ -127,7 +131,7 @@ func (mc *matchCache) put(cs []clause, scored bool, text uint64, walked *matches
 		return // one walk never crowds out the rest
 	}
 	size := walked.size()
-	key := matchKey(cs, scored)
+	key := matchKey(cs, shop, scored)
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
 	switch {

@@ -86,13 +86,37 @@ const (
 )
 
 // textQueries returns, for each clause, a query matching it anywhere in
-// the text; all of them must match.
-func textQueries(cs []clause) []query.Query {
+// the product's own words and place, and with shop in its shop's name
+// too; all of them must match.
+//
+// The shop's name counts only when the words match no product without it
+// (the caller's second walk): a shop's name often says what it sells
+// best ("… – Mật ong rừng tràm"), and a buyer who types "mật ong" wants
+// honey, not the same shop's coconuts; one who types a shop's name,
+// which no product says, gets that shop's products.
+func textQueries(cs []clause, shop bool) []query.Query {
 	out := make([]query.Query, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, clauseQuery(c, fieldText, 1))
+		q := clauseQuery(c, fieldText, 1)
+		if shop {
+			q = bleve.NewDisjunctionQuery(q, shopQuery(c))
+		}
+		out = append(out, q)
 	}
 	return out
+}
+
+// shopQuery matches c in the shop's name as typed, the last word also as
+// the start of a word.
+func shopQuery(c clause) query.Query {
+	q := typed(c, fieldShop, 1)
+	if !c.prefix {
+		return q
+	}
+	p := bleve.NewPrefixQuery(c.phrase)
+	p.SetField(fieldShop)
+	p.SetBoost(0.5)
+	return bleve.NewDisjunctionQuery(q, p)
 }
 
 // nameQuery matches any clause in the name; it only adds to the score, so
@@ -135,15 +159,34 @@ func clauseQuery(c clause, field string, boost float64) query.Query {
 // not in gạo thơm). Only names: a word of another region for what the
 // product is, it says what the product is there; in a description, it
 // is as often an ingredient or a comparison.
+//
+// A name written without marks has the synonym folded, and matches so
+// (what its seller meant cannot be known: "Dua" may be either). The name
+// fields keep no positions, so a synonym of several words must also stand
+// in a row in the text: "cá quả" is not "Chuối sấy vị cá" with "quả" in
+// its name.
 func synonym(s string, boost float64) query.Query {
+	folded := search.Fold(s)
 	q := phrase(s, fieldMarked, boost)
+	if folded != s {
+		// A name has one or the other; Bleve scales a disjunction's score
+		// by the share of its parts that match, which the double boost
+		// undoes.
+		q = bleve.NewDisjunctionQuery(phrase(s, fieldMarked, 2*boost), phrase(folded, fieldMarked, 2*boost))
+	}
+	if strings.Contains(folded, " ") {
+		q = bleve.NewConjunctionQuery(q, phrase(folded, fieldText, 0))
+	}
 	senses := otherSenses[s]
 	if len(senses) == 0 {
 		return q
 	}
-	not := make([]query.Query, len(senses))
-	for i, w := range senses {
-		not[i] = phrase(w, fieldMarked, 1)
+	not := make([]query.Query, 0, 2*len(senses))
+	for _, w := range senses {
+		not = append(not, term(w, fieldMarked, 1))
+		if f := search.Fold(w); f != w {
+			not = append(not, term(f, fieldMarked, 1))
+		}
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(q)
@@ -301,10 +344,11 @@ func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
 }
 
-// textQuery matches the words of a search; with byScore, names that
-// match rank first. The rows apply the filters.
-func textQuery(cs []clause, byScore bool) query.Query {
-	must := textQueries(cs)
+// textQuery matches the words of a search, with shop in the shops' names
+// too (textQueries); with byScore, names that match rank first. The rows
+// apply the filters.
+func textQuery(cs []clause, shop, byScore bool) query.Query {
+	must := textQueries(cs, shop)
 	if !byScore {
 		return bleve.NewConjunctionQuery(must...)
 	}
@@ -314,12 +358,12 @@ func textQuery(cs []clause, byScore bool) query.Query {
 	return b
 }
 
-// request builds the Bleve search for a normalised query. Filters and
-// words go into one conjunction, which leaps over the documents that the
+// request builds the Bleve search for a normalised query, with shop for
+// words that match no product without the shops' names. Filters and words
+// go into one conjunction, which leaps over the documents that the
 // sparsest of them rules out.
-func request(q search.Query, synonyms map[string][]string, longest int) *bleve.SearchRequest {
-	cs := clauses(q.Text, synonyms, longest)
-	must := append(filterQueries(q), textQueries(cs)...)
+func request(q search.Query, cs []clause, shop bool) *bleve.SearchRequest {
+	must := append(filterQueries(q), textQueries(cs, shop)...)
 	byScore := len(cs) > 0 && q.Sort == search.SortRelevance
 	var match query.Query
 	switch {

@@ -9,22 +9,26 @@ import (
 )
 
 func TestClauses(t *testing.T) {
-	syn := search.FoldedSynonyms()
+	syn := search.MarkedSynonyms()
 	longest := search.LongestSynonym(syn)
 	tests := []struct {
 		text string
 		want []clause
 	}{
 		{"", nil},
-		{"khóm", []clause{{phrase: "khom", marked: "khóm", synonyms: []string{"dua", "thom"}, prefix: true}}},
-		{"đậu phộng rang", []clause{{phrase: "dau phong", marked: "đậu phộng", synonyms: []string{"lac"}}, {phrase: "rang", prefix: true}}},
-		{"kẹo đậu phộng", []clause{{phrase: "keo", marked: "kẹo"}, {phrase: "dau phong", marked: "đậu phộng", synonyms: []string{"lac"}}}},
-		{"bánh đa nem", []clause{{phrase: "banh da nem", marked: "bánh đa nem", synonyms: []string{"banh trang"}}}},
+		{"khóm", []clause{{phrase: "khom", marked: "khóm", synonyms: []string{"dứa", "thơm"}, prefix: true}}},
+		{"DỨA", []clause{{phrase: "dua", marked: "dứa", synonyms: []string{"khóm", "thơm"}, prefix: true}}},
+		{"dua", []clause{{phrase: "dua", synonyms: []string{"khóm", "thơm"}, prefix: true}}},
+		// dừa (coconut) is in no group: it only folds like dứa.
+		{"dừa", []clause{{phrase: "dua", marked: "dừa", prefix: true}}},
+		{"đậu phộng rang", []clause{{phrase: "dau phong", marked: "đậu phộng", synonyms: []string{"lạc"}}, {phrase: "rang", prefix: true}}},
+		{"kẹo đậu phộng", []clause{{phrase: "keo", marked: "kẹo"}, {phrase: "dau phong", marked: "đậu phộng", synonyms: []string{"lạc"}}}},
+		{"bánh đa nem", []clause{{phrase: "banh da nem", marked: "bánh đa nem", synonyms: []string{"bánh tráng"}}}},
 		{"bánh đa", []clause{{phrase: "banh", marked: "bánh"}, {phrase: "da", marked: "đa", prefix: true}}},
-		{"khô cá quả", []clause{{phrase: "kho", marked: "khô"}, {phrase: "ca qua", marked: "cá quả", synonyms: []string{"ca chuoi", "ca loc"}}}},
-		{"củ sắn", []clause{{phrase: "cu san", marked: "củ sắn", synonyms: []string{"cu dau"}}}},
-		{"sắn", []clause{{phrase: "san", marked: "sắn", synonyms: []string{"khoai mi"}, prefix: true}}},
-		{"hoa sung", []clause{{phrase: "hoa", synonyms: []string{"bong"}}, {phrase: "sung", prefix: true}}},
+		{"khô cá quả", []clause{{phrase: "kho", marked: "khô"}, {phrase: "ca qua", marked: "cá quả", synonyms: []string{"cá chuối", "cá lóc"}}}},
+		{"củ sắn", []clause{{phrase: "cu san", marked: "củ sắn", synonyms: []string{"củ đậu"}}}},
+		{"sắn", []clause{{phrase: "san", marked: "sắn", synonyms: []string{"khoai mì"}, prefix: true}}},
+		{"hoa sung", []clause{{phrase: "hoa", synonyms: []string{"bông"}}, {phrase: "sung", prefix: true}}},
 		{"Mật ong", []clause{{phrase: "mat", marked: "mật"}, {phrase: "ong", prefix: true}}},
 	}
 	for _, tt := range tests {

@@ -169,13 +169,28 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	if err != nil {
 		return search.Result{}, err
 	}
-	text, req, err := searchRequest(q)
+	text, req, err := searchRequest(q, false)
 	if err != nil {
 		return search.Result{}, err
 	}
 	resp, err := x.client.Index(x.uid).SearchWithContext(ctx, text, req)
 	if err != nil {
 		return search.Result{}, unavailable("search", err)
+	}
+	if resp.TotalHits == 0 && text != "" {
+		// The shops' names count when the words, filters aside, match no
+		// product otherwise (as in the embedded engine's textQueries).
+		_, count, _ := searchRequest(search.Query{Text: q.Text, PerPage: 1}, false)
+		all, err := x.client.Index(x.uid).SearchWithContext(ctx, text, count)
+		if err != nil {
+			return search.Result{}, unavailable("search", err)
+		}
+		if all.TotalHits == 0 {
+			_, req, _ = searchRequest(q, true)
+			if resp, err = x.client.Index(x.uid).SearchWithContext(ctx, text, req); err != nil {
+				return search.Result{}, unavailable("search", err)
+			}
+		}
 	}
 	out, err := result(q, resp)
 	if err != nil {

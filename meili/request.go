@@ -1,6 +1,7 @@
 package meili
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,9 @@ func facetAttrs() []struct{ facet, attr string } {
 
 // document is a search.Document as Meilisearch holds it: the fields shown
 // to buyers as they are, and the text fields again folded by search.Fold,
-// which are the ones searched, so that both engines match alike.
+// which are the ones searched, so that both engines fold alike. (The
+// embedded engine also matches synonyms as written, in names; this one
+// applies the folded table: see search.SynonymGroups.)
 type document struct {
 	ID                string   `json:"id"`
 	Name              string   `json:"name"`
@@ -177,10 +180,18 @@ func sortOrder(s search.Sort, hasText bool) []string {
 	return nil
 }
 
+// ownAttributes are the searched attributes of a product's own words and
+// place; the shop's name is searched only for words that match no product
+// there (shopAttribute, see Index.Search).
+var ownAttributes = []string{"nameFolded", "descriptionFolded", "regionNameFolded"}
+
+const shopAttribute = "sellerNameFolded"
+
 // searchRequest builds the Meilisearch search for q: the text folded as
-// the documents' searched fields are, every word required, exact totals
-// by page, facets.
-func searchRequest(q search.Query) (text string, req *meilisearch.SearchRequest, err error) {
+// the documents' searched fields are, searched in the products' own words
+// and places (with shop, in the shops' names too), every word required,
+// exact totals by page, facets.
+func searchRequest(q search.Query, shop bool) (text string, req *meilisearch.SearchRequest, err error) {
 	q, err = q.Normalize()
 	if err != nil {
 		return "", nil, err
@@ -202,6 +213,12 @@ func searchRequest(q search.Query) (text string, req *meilisearch.SearchRequest,
 	if filter != "" {
 		req.Filter = filter
 	}
+	if text != "" {
+		req.AttributesToSearchOn = ownAttributes
+		if shop {
+			req.AttributesToSearchOn = append(slices.Clip(ownAttributes), shopAttribute)
+		}
+	}
 	return text, req, nil
 }
 
@@ -212,7 +229,7 @@ func settings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		// The order ranks matches in the name above the description and
 		// the places.
-		SearchableAttributes: []string{"nameFolded", "descriptionFolded", "sellerNameFolded", "regionNameFolded"},
+		SearchableAttributes: []string{"nameFolded", "descriptionFolded", shopAttribute, "regionNameFolded"},
 		DisplayedAttributes: []string{
 			"id", "name", "description", "categoryId", "categoryIds", "sellerId", "sellerName",
 			"regionId", "regionIds", "regionName", "priceVnd", "unit", "stars", "inStock",

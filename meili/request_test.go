@@ -108,21 +108,21 @@ func TestSearchRequest(t *testing.T) {
 		{"browse", search.Query{},
 			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["sold:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
 		{"text by relevance", search.Query{Text: "  Mật ong Tri Tôn! ", PerPage: 10, Page: 2},
-			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"hitsPerPage":10,"page":2,"q":"mat ong tri ton","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"hitsPerPage":10,"page":2,"q":"mat ong tri ton","hybrid":null}`},
 		{"filters and sort", search.Query{Text: "Khóm", RegionID: "can-tho", MinStars: 4, InStock: true, Sort: search.SortPriceAsc},
-			`{"matchingStrategy":"all","filter":"regionIds = \"can-tho\" AND stars >= 4 AND inStock = true","facets":["categoryIds","regionIds","stars"],"sort":["priceVnd:asc","id:asc"],"hitsPerPage":20,"page":1,"q":"khom","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","filter":"regionIds = \"can-tho\" AND stars >= 4 AND inStock = true","facets":["categoryIds","regionIds","stars"],"sort":["priceVnd:asc","id:asc"],"hitsPerPage":20,"page":1,"q":"khom","hybrid":null}`},
 		{"newest", search.Query{Sort: search.SortNewest},
 			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["createdAtMs:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
 		{"stars", search.Query{Text: "x", Sort: search.SortStarsDesc},
-			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stars:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stars:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
 		{"bestselling", search.Query{Text: "x", Sort: search.SortBestselling},
-			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["sold:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["sold:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
 		{"price desc", search.Query{Sort: search.SortPriceDesc, MaxPrice: 50000},
 			`{"matchingStrategy":"all","filter":"priceVnd <= 50000","facets":["categoryIds","regionIds","stars"],"sort":["priceVnd:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text, req, err := searchRequest(tt.q)
+			text, req, err := searchRequest(tt.q, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,8 +140,29 @@ func TestSearchRequest(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := searchRequest(search.Query{PerPage: 101}); !market.IsCode(err, market.Invalid) {
+	if _, _, err := searchRequest(search.Query{PerPage: 101}, false); !market.IsCode(err, market.Invalid) {
 		t.Errorf("perPage 101: %v, want invalid", err)
+	}
+}
+
+// Words that match no product in its own words and place are searched in
+// the shops' names too, with the same filters.
+func TestSearchRequestWithShops(t *testing.T) {
+	_, req, err := searchRequest(search.Query{Text: "Cơ sở Bảy Tưng", InStock: true}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded"],"matchingStrategy":"all","filter":"inStock = true","facets":["categoryIds","regionIds","stars"],"hitsPerPage":20,"page":1,"q":"co so bay tung","hybrid":null}`
+	if string(b) != want {
+		t.Errorf("request\n got %s\nwant %s", b, want)
+	}
+	// The list of the products' own attributes is not changed by it.
+	if _, req, _ := searchRequest(search.Query{Text: "x"}, false); len(req.AttributesToSearchOn) != 3 {
+		t.Errorf("own attributes %q", req.AttributesToSearchOn)
 	}
 }
 

@@ -44,7 +44,7 @@ func SynonymGroups() [][]string {
 		{"ngò rí", "rau mùi"},                   // coriander
 		{"ngò gai", "mùi tàu"},                  // culantro
 		{"khổ qua", "mướp đắng"},                // bitter melon
-		{"đậu hũ", "đậu phụ"},                   // tofu
+		{"đậu hũ", "đậu hủ", "đậu phụ"},         // tofu, with the South's spelling
 		{"nghêu", "ngao"},                       // clam
 		{"chanh dây", "chanh leo"},              // passion fruit
 		{"hồng xiêm", "sa pô chê", "xa pô chê"}, // sapodilla
@@ -55,13 +55,13 @@ func SynonymGroups() [][]string {
 		{"bột ngọt", "mì chính"},                // MSG
 		{"xà bông", "xà phòng"},                 // soap
 		{"bịch", "túi"},                         // bag
-		{"hũ", "lọ"},                            // jar
+		{"hũ", "hủ", "lọ"},                      // jar, with the South's spelling
 		{"trái bơ", "quả bơ"},                   // avocado
 		{"cải bẹ xanh", "cải đắng"},             // mustard greens
 	}
 }
 
-// FoldedSynonyms returns the synonym table folded, as both engines apply it:
+// FoldedSynonyms returns the synonym table folded, as Meilisearch applies it:
 // for every folded word or phrase of a group, the other members of every
 // group it belongs to, sorted. A phrase of several words ("dau phong")
 // matches those words in a row.
@@ -126,10 +126,13 @@ func MarkedSynonyms() map[string][]string {
 // every word, and a phrase walks all of its words' (with "nước hoa" and
 // "xà bông" among ten words, "khom" took 57 ms instead of 4 on
 // ocopbench's catalogue). These are the fragrant goods of the catalogue's
-// categories: rice, sticky rice, tea.
+// categories (rice, sticky rice, tea, incense, soap), and the names where
+// bông and roi mean something else.
 func OtherSenses() map[string][]string {
 	senses := map[string][]string{
-		"thơm": {"gạo", "nếp", "trà"},
+		"thơm": {"gạo", "nếp", "trà", "nhang", "xà"}, // fragrant rice, tea, incense, soap (xà bông)
+		"bông": {"xà"},                               // xà bông, soap, is no flower
+		"roi":  {"bưởi"},                             // bưởi Năm Roi is a pomelo, not a wax apple
 	}
 	out := make(map[string][]string, len(senses))
 	for w, words := range senses {

@@ -194,6 +194,12 @@ func testPlaces(t *testing.T, idx search.Index) {
 	expectExactly(t, idx, "hỏa tiến", "p02", "p03", "p04", "p12")
 	expectExactly(t, idx, "bảy tưng", "p09", "p10")
 	expectExactly(t, idx, "an giang khăn", "p27")
+	// A shop's name counts only for words that no product says itself:
+	// "dừa xanh" finds the green coconut, not the pomelo sold by "Cơ sở
+	// Dừa Xanh Mỏ Cày"; the shop's name typed finds what it sells.
+	expectExactly(t, idx, "dừa xanh", "p21")
+	expectExactly(t, idx, "cơ sở dừa xanh", "p06", "p21", "p22", "p39")
+	expectExactly(t, idx, "vườn bưởi út h", "p05") // the last word as a prefix
 	// The name ranks before the description and the place.
 	expectFirst(t, idx, "tắc", "p16", "p17")
 	expectFirst(t, idx, "mật ong", "p07", "p08")
