@@ -478,3 +478,22 @@ func TestDeletesDropKeptMatches(t *testing.T) {
 		t.Errorf("kept matches served after %d products were deleted", len(gone))
 	}
 }
+
+// A rebuilt index is one segment: the next start reads its rows from one
+// run of stored documents, not from a dozen segments the merge policy
+// would have kept.
+func TestRebuildLeavesOneSegment(t *testing.T) {
+	ctx := context.Background()
+	idx, err := bleveindex.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if _, err := idx.Rebuild(ctx, syntheticDocs(12000)); err != nil {
+		t.Fatal(err)
+	}
+	if n := idx.Segments(); n != 1 {
+		t.Errorf("%d segments after a rebuild, want 1", n)
+	}
+	sameAnswers(t, idx, 25)
+}

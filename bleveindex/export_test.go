@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"github.com/ocopmarket/market/search"
 )
 
@@ -81,3 +83,17 @@ func (x *Index) Warmed() { x.warming.Wait() }
 
 // WarmFile is the name of the list of searches asked again after a restart.
 const WarmFile = warmFile
+
+// Segments counts the segments of the live generation on disk.
+func (x *Index) Segments() uint64 {
+	g, release, err := x.index()
+	if err != nil {
+		panic(err)
+	}
+	defer release()
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		panic(err)
+	}
+	return adv.(*scorch.Scorch).Stats().(*scorch.Stats).TotFileSegmentsAtRoot
+}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"github.com/ocopmarket/market"
@@ -435,6 +436,9 @@ func (x *Index) Rebuild(ctx context.Context, docs iter.Seq2[search.Document, err
 	}
 	cols := newColumns()
 	n, err := fill(ctx, fresh, cols, docs)
+	if err == nil {
+		err = compact(ctx, fresh)
+	}
 	if err != nil {
 		fresh.Close()
 		os.RemoveAll(path)
@@ -522,6 +526,43 @@ const persistWait = 10 * time.Second
 // persisting waits, up to persistWait, until Bleve holds at most
 // maxMemorySegments segments in memory.
 func persisting(ctx context.Context, idx bleve.Index) error {
+	return persisted(ctx, idx, maxMemorySegments)
+}
+
+// compact merges a rebuilt index into one segment once Bleve has written
+// every segment to disk. A rebuild leaves a dozen segments of some 20 MB
+// that the merge policy keeps as they are; the rows of the next start,
+// read from every stored document, then touch 59 MB of them instead of
+// the 50 MB of the same documents in two large segments (100 000
+// products), and the rest of a search's postings are spread as much.
+func compact(ctx context.Context, idx bleve.Index) error {
+	if err := persisted(ctx, idx, 0); err != nil {
+		return err
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return internal("rebuild", err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	st, ok := sc.Stats().(*scorch.Stats)
+	// A merge takes ten segments at most: a few rounds make one.
+	for range 4 {
+		if err := sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+			return internal("rebuild", err)
+		}
+		if !ok || atomic.LoadUint64(&st.TotFileSegmentsAtRoot) <= 1 || ctx.Err() != nil {
+			break
+		}
+	}
+	return ctx.Err()
+}
+
+// persisted waits, up to persistWait, until Bleve holds at most most
+// segments in memory.
+func persisted(ctx context.Context, idx bleve.Index, most uint64) error {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return internal("rebuild", err)
@@ -535,7 +576,7 @@ func persisting(ctx context.Context, idx bleve.Index) error {
 		return nil
 	}
 	deadline := time.Now().Add(persistWait)
-	for atomic.LoadUint64(&st.TotMemorySegmentsAtRoot) > maxMemorySegments && time.Now().Before(deadline) {
+	for atomic.LoadUint64(&st.TotMemorySegmentsAtRoot) > most && time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
