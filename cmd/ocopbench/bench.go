@@ -333,6 +333,27 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		}
 		rep.rows = append(rep.rows, cur)
 		cur.print(stdout)
+		if sc == "search" && o.restart && o.prime > 0 && !t.srv.external {
+			// A deploy: the server stops as asked, starts on the same data
+			// directory, and buyers come straight back.
+			fmt.Fprintf(stdout, "Restarting the server, then search for %s…\n", o.prime)
+			if err := t.srv.stop(); err != nil {
+				return err
+			}
+			if _, err := t.srv.start(ctx); err != nil {
+				return fmt.Errorf("restart: %w", err)
+			}
+			again := &row{name: fmt.Sprintf("search, first %s after a restart", o.prime)}
+			again.load(t.srv.pid(), func() *result {
+				return runLoad(ctx, again.name, o.prime, o.concurrency, o.seed+1, is2xx, searchOp(load, queries))
+			})
+			again.after = footprint(ctx, t.srv.url, t.srv.pid())
+			if n := again.res.failures(); n > 0 {
+				failed = append(failed, fmt.Sprintf("%s: %d failed requests (%s) %v", again.name, n, again.res.statusLine(), again.res.errSamples))
+			}
+			rep.rows = append(rep.rows, again)
+			again.print(stdout)
+		}
 	}
 	rep.samples = sm.stop()
 	rep.warmup = growthFrom(firstLoad, o.warmup)

@@ -51,6 +51,7 @@ type options struct {
 	sample      time.Duration
 	warmup      time.Duration
 	prime       time.Duration
+	restart     bool
 	synchronous string
 	baseline    bool
 	pprofDir    string
@@ -68,6 +69,7 @@ Examples:
   ocopbench all --products 100000 --sellers 2000 --duration 20s
   ocopbench mixed --duration 10m --sample 10s              (soak)
   ocopbench search --prime 20s --duration 60s              (first pass, then steady state)
+  ocopbench search --prime 10s --restart                   (and the first pass after a restart)
   ocopbench crash --kills 10
 
 Flags:
@@ -96,6 +98,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.IntVar(&o.seedConns, "seed-conns", 32, "connections used for seeding")
 	fs.DurationVar(&o.sample, "sample", 2*time.Second, "how often to sample the server's RSS and goroutines")
 	fs.DurationVar(&o.prime, "prime", 0, "product and search: first run the load this long and report it as a row of its own (the first pass, on cold caches), then measure the scenario on caches a server in service has filled")
+	fs.BoolVar(&o.restart, "restart", false, "search, with --prime: after the scenario, restart the server as a deploy does (SIGTERM, start) and run the first pass again as a row of its own; the server asks again the searches asked most before it stopped")
 	fs.DurationVar(&o.warmup, "warmup", 0, "soak: growth is measured from this time on (default: a fifth of the run, at most 1m)")
 	fs.StringVar(&o.synchronous, "synchronous", "", "OCOP_SQLITE_SYNCHRONOUS for the server and the raw SQLite baseline (default: the server's, FULL)")
 	fs.BoolVar(&o.baseline, "baseline", true, "measure the bare net/http and raw SQLite baselines")
