@@ -217,6 +217,55 @@ func TestSynonymsMatchAsWritten(t *testing.T) {
 	}
 }
 
+// The last word typed with marks is the start of a word written with the
+// same marks: "ngô" is not becoming "ngọt"; without marks, "ngo" may
+// still be either. (Each search is asked once with marks and once
+// without: the kept matches must keep them apart.)
+func TestMarkedPrefix(t *testing.T) {
+	idx := newIndex(t)
+	ctx := context.Background()
+	docs := append(searchtest.Corpus(),
+		search.Document{ID: "x1", Name: "Kẹo ngọt Cái Bè", Description: "Kẹo mềm.", CategoryID: "che-bien", SellerID: "s-x",
+			RegionID: "dong-thap.cai-be", PriceVND: 20000, Unit: "hộp", InStock: true},
+		search.Document{ID: "x2", Name: "Ngô nếp luộc", Description: "Trái non.", CategoryID: "che-bien", SellerID: "s-x",
+			RegionID: "dong-thap.cai-be", PriceVND: 15000, Unit: "trái", InStock: true},
+		search.Document{ID: "x3", Name: "Gạo Long An", Description: "Hạt dài.", CategoryID: "gao", SellerID: "s-x",
+			RegionID: "dong-thap.cai-be", PriceVND: 18000, Unit: "kg", InStock: true},
+	)
+	if err := idx.Upsert(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text      string
+		want, not []string
+	}{
+		{"ngô", []string{"x2"}, []string{"x1"}}, // not ngọt
+		{"ngo", []string{"x1", "x2"}, nil},
+		{"lợn", []string{"p41"}, []string{"x3"}}, // heo quay, not Long An
+		{"lon", []string{"p41", "x3"}, nil},
+		{"khó", []string{"p02", "p03", "p04"}, nil}, // on its way to khóm
+	} {
+		res, err := idx.Search(ctx, search.Query{Text: tt.text, Sort: search.SortPriceAsc, PerPage: search.MaxPerPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, d := range res.Hits {
+			got[d.ID] = true
+		}
+		for _, id := range tt.want {
+			if !got[id] {
+				t.Errorf("%q does not find %s: %v", tt.text, id, got)
+			}
+		}
+		for _, id := range tt.not {
+			if got[id] {
+				t.Errorf("%q finds %s: %v", tt.text, id, got)
+			}
+		}
+	}
+}
+
 // A generation made by an older mapping says so until a rebuild replaces it.
 func TestOutdatedUntilRebuilt(t *testing.T) {
 	dir := t.TempDir()

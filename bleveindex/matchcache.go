@@ -61,9 +61,9 @@ func newMatchCache(maxBytes int) *matchCache {
 }
 
 // matchKey names the Bleve text query of cs: every clause as read, with
-// the synonyms it takes (which depend on how it was written: dừa takes
-// none of dứa's), whether the shops' names count, and with scored, the
-// marked words that rank names.
+// the synonyms it takes and its marks (which change what it matches: dừa
+// takes none of dứa's synonyms, "ngô" typed last is not the start of
+// "ngọt"), whether the shops' names count, and whether it was scored.
 func matchKey(cs []clause, shop, scored bool) string {
 	var b strings.Builder
 	if scored {
@@ -85,10 +85,8 @@ func matchKey(cs []clause, shop, scored bool) string {
 			b.WriteByte(1)
 			b.WriteString(s)
 		}
-		if scored {
-			b.WriteByte(2)
-			b.WriteString(c.marked)
-		}
+		b.WriteByte(2)
+		b.WriteString(c.marked)
 	}
 	return b.String()
 }

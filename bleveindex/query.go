@@ -211,7 +211,17 @@ func typed(c clause, field string, boost float64) query.Query {
 		alts = append(alts, fuzzy(c.phrase, field, 2, 1, boost/2), fuzzy(c.phrase, field, 1, 0, boost/2))
 	}
 	if c.prefix && field == fieldText {
-		if len([]rune(c.phrase)) <= shortPrefix {
+		if c.marked != "" {
+			// Typed with marks: the start of a word written with the same
+			// marks, in names. "trà" is becoming "trà sen", never "tràm";
+			// "ngô" is not "ngọt" nor "ngọc"; "khó" may be "khóm", not
+			// "khô". (Descriptions keep no marked words; names say what a
+			// product is.)
+			p := bleve.NewPrefixQuery(c.marked)
+			p.SetField(fieldMarked)
+			p.SetBoost(boost / 2)
+			alts = append(alts, p)
+		} else if len([]rune(c.phrase)) <= shortPrefix {
 			alts = append(alts, term(c.phrase, fieldPrefix, boost/2))
 		} else {
 			p := bleve.NewPrefixQuery(c.phrase)
