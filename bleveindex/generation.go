@@ -531,11 +531,22 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			}
 			return matched, nil
 		}
-		matched, err := words(false)
-		if err == nil && matched == 0 {
-			// No product says these words: perhaps they name a shop.
+		// ask tallies the products the words match; when none says them,
+		// perhaps they name a shop.
+		ask := func(words2 []clause) (int, error) {
+			cs = words2
+			matched, err := words(false)
+			if err == nil && matched == 0 {
+				t = c.newTally(p, q)
+				matched, err = words(true)
+			}
+			return matched, err
+		}
+		matched, err := ask(cs)
+		if rest, fewer := withoutOptional(cs); err == nil && matched == 0 && fewer {
+			// Still nothing: without the words buyers add ("quả bưởi").
 			t = c.newTally(p, q)
-			_, err = words(true)
+			_, err = ask(rest)
 		}
 		if err != nil {
 			return search.Result{}, stamp{}, err

@@ -363,18 +363,9 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 // doc values match by match. It serves while the columns of an existing
 // index load after Open.
 func (x *Index) searchBleve(ctx context.Context, idx bleve.Index, q search.Query) (search.Result, error) {
-	cs := clauses(q.Text, x.synonyms, x.longest)
-	shop := false
-	if len(cs) > 0 {
-		// The shops' names count when the words, without the filters,
-		// match no product otherwise (textQueries).
-		count := bleve.NewSearchRequestOptions(textQuery(cs, false, false), 0, 0, false)
-		count.Score = "none"
-		res, err := idx.SearchInContext(ctx, count)
-		if err != nil {
-			return search.Result{}, err
-		}
-		shop = res.Total == 0
+	cs, shop, err := x.wordsAsked(ctx, idx, clauses(q.Text, x.synonyms, x.longest))
+	if err != nil {
+		return search.Result{}, err
 	}
 	res, err := idx.SearchInContext(ctx, request(q, cs, shop))
 	if err != nil {
@@ -397,6 +388,35 @@ func (x *Index) searchBleve(ctx context.Context, idx bleve.Index, q search.Query
 	}
 	out.Facets = facets(res.Facets[fieldFacet])
 	return out, nil
+}
+
+// wordsAsked chooses, as the columns' path does, the words a search on
+// Bleve's own path asks, counting their matches without the filters: the
+// words as typed; the shops' names too when no product says them
+// (textQueries); then the same without the words buyers add
+// (search.Optional).
+func (x *Index) wordsAsked(ctx context.Context, idx bleve.Index, cs []clause) ([]clause, bool, error) {
+	if len(cs) == 0 {
+		return cs, false, nil
+	}
+	tries := [][]clause{cs}
+	if rest, fewer := withoutOptional(cs); fewer {
+		tries = append(tries, rest)
+	}
+	for _, words := range tries {
+		for _, shop := range []bool{false, true} {
+			count := bleve.NewSearchRequestOptions(textQuery(words, shop, false), 0, 0, false)
+			count.Score = "none"
+			res, err := idx.SearchInContext(ctx, count)
+			if err != nil {
+				return nil, false, err
+			}
+			if res.Total > 0 {
+				return words, shop, nil
+			}
+		}
+	}
+	return cs, false, nil
 }
 
 // facets splits the counts of fieldFacet by facet, keeping the

@@ -66,6 +66,19 @@ func clauses(text string, synonyms map[string][]string, longest int) []clause {
 	return out
 }
 
+// withoutOptional returns cs without the clauses of words a search that
+// finds nothing drops (search.Optional), and whether that left fewer
+// clauses, but some.
+func withoutOptional(cs []clause) ([]clause, bool) {
+	var rest []clause
+	for _, c := range cs {
+		if !search.Optional(c.phrase) {
+			rest = append(rest, c)
+		}
+	}
+	return rest, len(rest) > 0 && len(rest) < len(cs)
+}
+
 // synonymMembers holds every member of the synonym table as search.Marked
 // writes it: the words whose synonyms apply when typed with marks.
 var synonymMembers = func() map[string]bool {
@@ -99,18 +112,20 @@ func textQueries(cs []clause, shop bool) []query.Query {
 	for _, c := range cs {
 		q := clauseQuery(c, fieldText, 1)
 		if shop {
-			q = bleve.NewDisjunctionQuery(q, shopQuery(c))
+			q = bleve.NewDisjunctionQuery(q, shopQuery(c, len(cs) > 1))
 		}
 		out = append(out, q)
 	}
 	return out
 }
 
-// shopQuery matches c in the shop's name as typed, the last word also as
-// the start of a word.
-func shopQuery(c clause) query.Query {
+// shopQuery matches c in the shop's name as typed; the last of several
+// words typed without marks, also as the start of a word ("vườn bưởi út
+// h"). A single word is a whole word: "mận", which no product says, is not
+// the start of every shop named "Mãng cầu …".
+func shopQuery(c clause, several bool) query.Query {
 	q := typed(c, fieldShop, 1)
-	if !c.prefix {
+	if !c.prefix || !several || c.marked != "" {
 		return q
 	}
 	p := bleve.NewPrefixQuery(c.phrase)

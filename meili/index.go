@@ -169,28 +169,17 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	if err != nil {
 		return search.Result{}, err
 	}
-	text, req, err := searchRequest(q, false)
+	resp, err := x.ask(ctx, q)
+	if err == nil && resp.TotalHits == 0 {
+		// Still nothing: without the words buyers add ("quả bưởi").
+		if rest, fewer := search.WithoutOptional(q.Text); fewer {
+			fewerWords := q
+			fewerWords.Text = rest
+			resp, err = x.ask(ctx, fewerWords)
+		}
+	}
 	if err != nil {
 		return search.Result{}, err
-	}
-	resp, err := x.client.Index(x.uid).SearchWithContext(ctx, text, req)
-	if err != nil {
-		return search.Result{}, unavailable("search", err)
-	}
-	if resp.TotalHits == 0 && text != "" {
-		// The shops' names count when the words, filters aside, match no
-		// product otherwise (as in the embedded engine's textQueries).
-		_, count, _ := searchRequest(search.Query{Text: q.Text, PerPage: 1}, false)
-		all, err := x.client.Index(x.uid).SearchWithContext(ctx, text, count)
-		if err != nil {
-			return search.Result{}, unavailable("search", err)
-		}
-		if all.TotalHits == 0 {
-			_, req, _ = searchRequest(q, true)
-			if resp, err = x.client.Index(x.uid).SearchWithContext(ctx, text, req); err != nil {
-				return search.Result{}, unavailable("search", err)
-			}
-		}
 	}
 	out, err := result(q, resp)
 	if err != nil {
@@ -198,6 +187,37 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// ask asks Meilisearch for q in the products' own words and places, and
+// when the words, filters aside, match no product so, in the shops' names
+// too (as the embedded engine's textQueries do).
+func (x *Index) ask(ctx context.Context, q search.Query) (*meilisearch.SearchResponse, error) {
+	text, req, err := searchRequest(q, false)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := x.client.Index(x.uid).SearchWithContext(ctx, text, req)
+	if err != nil {
+		return nil, unavailable("search", err)
+	}
+	if resp.TotalHits > 0 || text == "" {
+		return resp, nil
+	}
+	_, count, _ := searchRequest(search.Query{Text: q.Text, PerPage: 1}, false)
+	all, err := x.client.Index(x.uid).SearchWithContext(ctx, text, count)
+	if err != nil {
+		return nil, unavailable("search", err)
+	}
+	if all.TotalHits > 0 {
+		return resp, nil
+	}
+	_, req, _ = searchRequest(q, true)
+	req.Query = shopText(q.Text)
+	if resp, err = x.client.Index(x.uid).SearchWithContext(ctx, req.Query, req); err != nil {
+		return nil, unavailable("search", err)
+	}
+	return resp, nil
 }
 
 // result turns a Meilisearch answer into a search.Result.

@@ -222,6 +222,19 @@ func searchRequest(q search.Query, shop bool) (text string, req *meilisearch.Sea
 	return text, req, nil
 }
 
+// shopText is the text of a search in the shops' names: folded, with a
+// space after a last word that must be whole (Meilisearch takes the last
+// word as a prefix unless a space follows): a single word, or one typed
+// with marks, as in the embedded engine's shopQuery.
+func shopText(text string) string {
+	folded := search.Fold(text)
+	marked := strings.Fields(search.Marked(text))
+	if words := strings.Fields(folded); len(words) == 1 || len(marked) > 0 && marked[len(marked)-1] != words[len(words)-1] {
+		return folded + " "
+	}
+	return folded
+}
+
 // settings returns the index settings: what is searched, filtered, sorted,
 // the synonyms, typo tolerance as search.Typos has it, and room for exact
 // totals.

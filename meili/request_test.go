@@ -166,6 +166,19 @@ func TestSearchRequestWithShops(t *testing.T) {
 	}
 }
 
+func TestShopText(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{"thua", "thua "}, // one word: whole
+		{"vườn bưởi út h", "vuon buoi ut h"}, // the last of several, typed without marks: a prefix
+		{"vườn bưởi Út", "vuon buoi ut "},    // typed with marks: whole
+		{"", ""},
+	} {
+		if got := shopText(tt.text); got != tt.want {
+			t.Errorf("shopText(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestSettings(t *testing.T) {
 	got, err := json.MarshalIndent(settings(), "", "  ")
 	if err != nil {

@@ -200,6 +200,15 @@ func testPlaces(t *testing.T, idx search.Index) {
 	expectExactly(t, idx, "dừa xanh", "p21")
 	expectExactly(t, idx, "cơ sở dừa xanh", "p06", "p21", "p22", "p39")
 	expectExactly(t, idx, "vườn bưởi út h", "p05") // the last word as a prefix
+	// Words that find nothing are asked again without the words buyers
+	// add: no pomelo is named "quả bưởi".
+	expectExactly(t, idx, "quả bưởi", "p05", "p06")
+	expectExactly(t, idx, "mua bưởi giá rẻ", "p05", "p06")
+	expectExactly(t, idx, "quả", "p26") // alone, it is what was asked (trái, in a name)
+	// A single word no product says is a whole word in the shops' names,
+	// not the start of "Thuận" (DNTN Thuận Phát Mỹ Xuyên).
+	expectExactly(t, idx, "thua")
+	expectExactly(t, idx, "thuậ")
 	// The name ranks before the description and the place.
 	expectFirst(t, idx, "tắc", "p16", "p17")
 	expectFirst(t, idx, "mật ong", "p07", "p08")
