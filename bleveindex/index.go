@@ -559,41 +559,46 @@ func compact(ctx context.Context, idx bleve.Index) error {
 	if err := persisted(ctx, idx, 0); err != nil {
 		return err
 	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return internal("rebuild", err)
+	sc, st, err := scorchOf(idx)
+	if err != nil || sc == nil {
+		return err
 	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return nil
-	}
-	st, ok := sc.Stats().(*scorch.Stats)
 	// A merge takes ten segments at most: a few rounds make one.
 	for range 4 {
 		if err := sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
 			return internal("rebuild", err)
 		}
-		if !ok || atomic.LoadUint64(&st.TotFileSegmentsAtRoot) <= 1 || ctx.Err() != nil {
+		if atomic.LoadUint64(&st.TotFileSegmentsAtRoot) <= 1 || ctx.Err() != nil {
 			break
 		}
 	}
 	return ctx.Err()
 }
 
-// persisted waits, up to persistWait, until Bleve holds at most most
-// segments in memory.
-func persisted(ctx context.Context, idx bleve.Index, most uint64) error {
+// scorchOf returns idx's scorch index and its statistics, or nils for
+// another kind of index.
+func scorchOf(idx bleve.Index) (*scorch.Scorch, *scorch.Stats, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
-		return internal("rebuild", err)
+		return nil, nil, internal("rebuild", err)
 	}
 	sc, ok := adv.(*scorch.Scorch)
 	if !ok {
-		return nil
+		return nil, nil, nil
 	}
 	st, ok := sc.Stats().(*scorch.Stats)
 	if !ok {
-		return nil
+		return nil, nil, nil
+	}
+	return sc, st, nil
+}
+
+// persisted waits, up to persistWait, until Bleve holds at most most
+// segments in memory.
+func persisted(ctx context.Context, idx bleve.Index, most uint64) error {
+	_, st, err := scorchOf(idx)
+	if err != nil || st == nil {
+		return err
 	}
 	deadline := time.Now().Add(persistWait)
 	for atomic.LoadUint64(&st.TotMemorySegmentsAtRoot) > most && time.Now().Before(deadline) {

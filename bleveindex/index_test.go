@@ -195,24 +195,7 @@ func TestSynonymsMatchAsWritten(t *testing.T) {
 			// bưởi Năm Roi is no wax apple.
 			{"mận", nil, []string{"p05"}},
 		} {
-			res, err := idx.Search(ctx, search.Query{Text: tt.text, Sort: sort, PerPage: search.MaxPerPage})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]bool{}
-			for _, d := range res.Hits {
-				got[d.ID] = true
-			}
-			for _, id := range tt.want {
-				if !got[id] {
-					t.Errorf("%q (%s) does not find %s: %v", tt.text, sort, id, got)
-				}
-			}
-			for _, id := range tt.not {
-				if got[id] {
-					t.Errorf("%q (%s) finds %s: %v", tt.text, sort, id, got)
-				}
-			}
+			expectFinds(t, idx, search.Query{Text: tt.text, Sort: sort, PerPage: search.MaxPerPage}, tt.want, tt.not)
 		}
 	}
 }
@@ -245,23 +228,29 @@ func TestMarkedPrefix(t *testing.T) {
 		{"lon", []string{"p41", "x3"}, nil},
 		{"khó", []string{"p02", "p03", "p04"}, nil}, // on its way to khóm
 	} {
-		res, err := idx.Search(ctx, search.Query{Text: tt.text, Sort: search.SortPriceAsc, PerPage: search.MaxPerPage})
-		if err != nil {
-			t.Fatal(err)
+		expectFinds(t, idx, search.Query{Text: tt.text, Sort: search.SortPriceAsc, PerPage: search.MaxPerPage}, tt.want, tt.not)
+	}
+}
+
+// expectFinds fails unless q finds every product of want and none of not.
+func expectFinds(t *testing.T, idx search.Index, q search.Query, want, not []string) {
+	t.Helper()
+	res, err := idx.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, d := range res.Hits {
+		got[d.ID] = true
+	}
+	for _, id := range want {
+		if !got[id] {
+			t.Errorf("%q (%s) does not find %s: %v", q.Text, q.Sort, id, got)
 		}
-		got := map[string]bool{}
-		for _, d := range res.Hits {
-			got[d.ID] = true
-		}
-		for _, id := range tt.want {
-			if !got[id] {
-				t.Errorf("%q does not find %s: %v", tt.text, id, got)
-			}
-		}
-		for _, id := range tt.not {
-			if got[id] {
-				t.Errorf("%q finds %s: %v", tt.text, id, got)
-			}
+	}
+	for _, id := range not {
+		if got[id] {
+			t.Errorf("%q (%s) finds %s: %v", q.Text, q.Sort, id, got)
 		}
 	}
 }

@@ -19,13 +19,7 @@ import (
 func TestRestartWarmsTheCache(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	idx, err := bleveindex.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
-		t.Fatal(err)
-	}
+	idx := corpusIn(t, dir)
 	popular := []search.Query{
 		{Text: "khóm"},
 		{Text: "mật ong", Sort: search.SortPriceAsc},
@@ -98,18 +92,11 @@ func TestWarmListIsAHint(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			idx, err := bleveindex.Open(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
-				t.Fatal(err)
-			}
-			idx.Close()
+			corpusIn(t, dir).Close()
 			if err := os.WriteFile(filepath.Join(dir, bleveindex.WarmFile), []byte(tt.file), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			idx, err = bleveindex.Open(dir)
+			idx, err := bleveindex.Open(dir)
 			if err != nil {
 				t.Fatalf("Open with a warm list %q: %v", tt.file, err)
 			}
@@ -127,4 +114,17 @@ func TestWarmListIsAHint(t *testing.T) {
 			}
 		})
 	}
+}
+
+// corpusIn opens the index in dir and puts the contract's corpus in it.
+func corpusIn(t *testing.T, dir string) *bleveindex.Index {
+	t.Helper()
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Upsert(context.Background(), searchtest.Corpus()); err != nil {
+		t.Fatal(err)
+	}
+	return idx
 }
