@@ -19,7 +19,9 @@ import (
 // deep pages.
 func queries() []search.Query {
 	texts := []string{"", "mật ong", "mat ong", "khô cá", "dừa", "dua", "khom", "thơm", "bưởi năm roi", "buoi nam r",
-		"gạo thơm", "thot not", "nấm", "banh pia", "tắc", "lac", "mật ong tri tôn", "xoai cat hoa loc", "zzz", "c"}
+		"gạo thơm", "thot not", "nấm", "banh pia", "tắc", "lac", "mật ong tri tôn", "xoai cat hoa loc", "zzz", "c",
+		// words no product says: a shop's name, optional words
+		"htx tri tôn", "quả khóm", "mua htx zzz", "trái dừa"}
 	var out []search.Query
 	for i, text := range texts {
 		for j, sort := range search.Sorts() {

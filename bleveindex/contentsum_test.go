@@ -52,12 +52,12 @@ func TestSumsAreStable(t *testing.T) {
 // marked, text, prefix and shop fields Bleve indexes), so kept matches never
 // outlive a change to the words, and survive every other change.
 func TestTextSumCoversTheWords(t *testing.T) {
-	words := func(d search.Document) [5]string {
+	words := func(d search.Document) [6]string {
 		e, _, err := toEntry(d)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return [...]string{e.Name, e.Marked, e.Text, e.Prefix, e.Shop}
+		return [...]string{e.Name, e.Marked, e.Text, e.Prefix, e.Shop, e.ShopMarked}
 	}
 	base := searchtest.Corpus()[1]
 	want, wantWords := textSum(&base), words(base)

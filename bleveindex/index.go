@@ -309,6 +309,7 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
 	res, err := x.search(ctx, q, true)
 	if err == nil {
+		q, _ = q.Normalize() // valid: answered
 		x.asked.add(q)
 	}
 	return res, err
@@ -363,11 +364,18 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 // doc values match by match. It serves while the columns of an existing
 // index load after Open.
 func (x *Index) searchBleve(ctx context.Context, idx bleve.Index, q search.Query) (search.Result, error) {
-	cs, shop, err := x.wordsAsked(ctx, idx, clauses(q.Text, x.synonyms, x.longest))
-	if err != nil {
-		return search.Result{}, err
+	cs := clauses(q.Text, x.synonyms, x.longest)
+	res, err := idx.SearchInContext(ctx, request(q, cs, false))
+	if err == nil && res.Total == 0 && len(cs) > 0 {
+		// Nothing: were the filters, or the words, the cause?
+		words, shop, werr := x.wordsAsked(ctx, idx, cs)
+		if werr != nil {
+			return search.Result{}, werr
+		}
+		if shop || len(words) != len(cs) {
+			res, err = idx.SearchInContext(ctx, request(q, words, shop))
+		}
 	}
-	res, err := idx.SearchInContext(ctx, request(q, cs, shop))
 	if err != nil {
 		return search.Result{}, err
 	}

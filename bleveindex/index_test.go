@@ -214,6 +214,8 @@ func TestMarkedPrefix(t *testing.T) {
 			RegionID: "dong-thap.cai-be", PriceVND: 15000, Unit: "trái", InStock: true},
 		search.Document{ID: "x3", Name: "Gạo Long An", Description: "Hạt dài.", CategoryID: "gao", SellerID: "s-x",
 			RegionID: "dong-thap.cai-be", PriceVND: 18000, Unit: "kg", InStock: true},
+		search.Document{ID: "x4", Name: "Buoi da xanh", Description: "Vo mong.", CategoryID: "trai-cay", SellerID: "s-x",
+			RegionID: "dong-thap.cai-be", PriceVND: 30000, Unit: "kg", InStock: true},
 	)
 	if err := idx.Upsert(ctx, docs); err != nil {
 		t.Fatal(err)
@@ -227,6 +229,12 @@ func TestMarkedPrefix(t *testing.T) {
 		{"lợn", []string{"p41"}, []string{"x3"}}, // heo quay, not Long An
 		{"lon", []string{"p41", "x3"}, nil},
 		{"khó", []string{"p02", "p03", "p04"}, nil}, // on its way to khóm
+		{"bưở", []string{"p05", "p06", "x4"}, nil},  // and to a name written without marks
+		{"quả", nil, []string{"p41"}},               // not to the unmarked word of "Heo quay"
+		// A word typed with marks is whole, and marked, in shops' names:
+		// cải is not the Cái of "HTX Nông sản Cái Bè", which sells p23; and cải
+		// is no optional cái.
+		{"cải mắt", nil, []string{"p23"}},
 	} {
 		expectFinds(t, idx, search.Query{Text: tt.text, Sort: search.SortPriceAsc, PerPage: search.MaxPerPage}, tt.want, tt.not)
 	}

@@ -17,19 +17,20 @@ import (
 
 // Field names in the Bleve index.
 const (
-	fieldName    = "name"   // folded name, for ranking names first
-	fieldMarked  = "marked" // the name with its tone marks (search.Marked): ranks what was typed first, matches synonyms as written
-	fieldText    = "text"   // folded name, description and region name: the product's own words and place
-	fieldShop    = "shop"   // folded seller name: matched only when the words match no product (shopQuery)
-	fieldPrefix  = "prefix" // the first 1 to shortPrefix letters of every word of text
-	fieldFacet   = "facet"  // facet values, as facetTerm makes them; also filtered on
-	fieldSeller  = "seller"
-	fieldStars   = "stars"     // number, for sorting
-	fieldPrice   = "price"     // number
-	fieldInStock = "inStock"   // boolean
-	fieldCreated = "createdMs" // number: Unix milliseconds
-	fieldSold    = "sold"      // number
-	fieldSource  = "source"    // the document as JSON, stored only
+	fieldName       = "name"       // folded name, for ranking names first
+	fieldMarked     = "marked"     // the name with its tone marks (search.Marked): ranks what was typed first, matches synonyms as written
+	fieldText       = "text"       // folded name, description and region name: the product's own words and place
+	fieldShop       = "shop"       // folded seller name: matched only when the words match no product (shopQuery)
+	fieldShopMarked = "shopMarked" // the seller name with its tone marks, for words typed with them
+	fieldPrefix     = "prefix"     // the first 1 to shortPrefix letters of every word of text
+	fieldFacet      = "facet"      // facet values, as facetTerm makes them; also filtered on
+	fieldSeller     = "seller"
+	fieldStars      = "stars"     // number, for sorting
+	fieldPrice      = "price"     // number
+	fieldInStock    = "inStock"   // boolean
+	fieldCreated    = "createdMs" // number: Unix milliseconds
+	fieldSold       = "sold"      // number
+	fieldSource     = "source"    // the document as JSON, stored only
 )
 
 // foldedAnalyzer splits text on spaces and does nothing else: text reaches
@@ -39,19 +40,20 @@ const foldedAnalyzer = "folded"
 
 // entry is what Bleve indexes for one document.
 type entry struct {
-	Name    string   `json:"name"`
-	Marked  string   `json:"marked"`
-	Text    string   `json:"text"`
-	Shop    string   `json:"shop"`
-	Prefix  string   `json:"prefix"`
-	Facet   []string `json:"facet"`
-	Seller  string   `json:"seller"`
-	Stars   float64  `json:"stars"`
-	Price   float64  `json:"price"`
-	InStock bool     `json:"inStock"`
-	Created float64  `json:"createdMs"`
-	Sold    float64  `json:"sold"`
-	Source  string   `json:"source"`
+	Name       string   `json:"name"`
+	Marked     string   `json:"marked"`
+	Text       string   `json:"text"`
+	Shop       string   `json:"shop"`
+	ShopMarked string   `json:"shopMarked"`
+	Prefix     string   `json:"prefix"`
+	Facet      []string `json:"facet"`
+	Seller     string   `json:"seller"`
+	Stars      float64  `json:"stars"`
+	Price      float64  `json:"price"`
+	InStock    bool     `json:"inStock"`
+	Created    float64  `json:"createdMs"`
+	Sold       float64  `json:"sold"`
+	Source     string   `json:"source"`
 }
 
 // source is the stored form of a search.Document.
@@ -78,6 +80,20 @@ type source struct {
 	// loaded from here.
 	Sum  uint64 `json:"sum,omitempty"`
 	Text uint64 `json:"text,omitempty"`
+}
+
+// unmarkedName is a word of fieldMarked in the names written without any
+// tone marks: search.Marked never writes an underscore.
+const unmarkedName = "_unmarked"
+
+// markedName is what fieldMarked holds of a product's name: its words
+// with their marks, and unmarkedName when it has none at all.
+func markedName(name string) string {
+	m := search.Marked(name)
+	if m != "" && m == search.Fold(name) {
+		return m + " " + unmarkedName
+	}
+	return m
 }
 
 // toEntry returns what Bleve indexes for d, and d's sums, which the stored
@@ -107,19 +123,20 @@ func toEntry(d search.Document) (entry, sums, error) {
 		facet = append(facet, facetTerm(search.FacetStars, strconv.Itoa(d.Stars)))
 	}
 	e := entry{
-		Name:    search.Fold(d.Name),
-		Marked:  search.Marked(d.Name),
-		Text:    text,
-		Shop:    search.Fold(d.SellerName),
-		Prefix:  shortPrefixes(text),
-		Facet:   facet,
-		Seller:  d.SellerID,
-		Stars:   float64(d.Stars),
-		Price:   float64(d.PriceVND),
-		InStock: d.InStock,
-		Created: float64(d.CreatedAt.UnixMilli()),
-		Sold:    float64(d.Sold),
-		Source:  string(src),
+		Name:       search.Fold(d.Name),
+		Marked:     markedName(d.Name),
+		Text:       text,
+		Shop:       search.Fold(d.SellerName),
+		ShopMarked: search.Marked(d.SellerName),
+		Prefix:     shortPrefixes(text),
+		Facet:      facet,
+		Seller:     d.SellerID,
+		Stars:      float64(d.Stars),
+		Price:      float64(d.PriceVND),
+		InStock:    d.InStock,
+		Created:    float64(d.CreatedAt.UnixMilli()),
+		Sold:       float64(d.Sold),
+		Source:     string(src),
 	}
 	return e, sum, nil
 }
@@ -236,6 +253,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fieldMarked, text(false))
 	doc.AddFieldMappingsAt(fieldText, text(true))
 	doc.AddFieldMappingsAt(fieldShop, text(false))
+	doc.AddFieldMappingsAt(fieldShopMarked, text(false))
 	doc.AddFieldMappingsAt(fieldPrefix, text(false))
 	doc.AddFieldMappingsAt(fieldFacet, keyword())
 	seller := keyword()

@@ -72,7 +72,11 @@ func clauses(text string, synonyms map[string][]string, longest int) []clause {
 func withoutOptional(cs []clause) ([]clause, bool) {
 	var rest []clause
 	for _, c := range cs {
-		if !search.Optional(c.phrase) {
+		typed := c.marked
+		if typed == "" {
+			typed = c.phrase
+		}
+		if strings.Contains(c.phrase, " ") || !search.Optional(typed) {
 			rest = append(rest, c)
 		}
 	}
@@ -119,13 +123,17 @@ func textQueries(cs []clause, shop bool) []query.Query {
 	return out
 }
 
-// shopQuery matches c in the shop's name as typed; the last of several
-// words typed without marks, also as the start of a word ("vườn bưởi út
-// h"). A single word is a whole word: "mận", which no product says, is not
-// the start of every shop named "Mãng cầu …".
+// shopQuery matches c in the shop's name as typed, with its marks when it
+// has them ("cải ngọt" is not the greens of "HTX Nông sản Cái Bè"); the
+// last of several words typed without marks, also as the start of a word
+// ("vườn bưởi út h"). A single word is a whole word: "mận", which no
+// product says, is not the start of every shop named "Mãng cầu …".
 func shopQuery(c clause, several bool) query.Query {
+	if c.marked != "" {
+		return asWritten(c.marked, fieldShopMarked, 1)
+	}
 	q := typed(c, fieldShop, 1)
-	if !c.prefix || !several || c.marked != "" {
+	if !c.prefix || !several {
 		return q
 	}
 	p := bleve.NewPrefixQuery(c.phrase)
@@ -182,13 +190,7 @@ func clauseQuery(c clause, field string, boost float64) query.Query {
 // its name.
 func synonym(s string, boost float64) query.Query {
 	folded := search.Fold(s)
-	q := phrase(s, fieldMarked, boost)
-	if folded != s {
-		// A name has one or the other; Bleve scales a disjunction's score
-		// by the share of its parts that match, which the double boost
-		// undoes.
-		q = bleve.NewDisjunctionQuery(phrase(s, fieldMarked, 2*boost), phrase(folded, fieldMarked, 2*boost))
-	}
+	q := asWritten(s, fieldMarked, boost)
 	if strings.Contains(folded, " ") {
 		q = bleve.NewConjunctionQuery(q, phrase(folded, fieldText, 0))
 	}
@@ -211,6 +213,19 @@ func synonym(s string, boost float64) query.Query {
 
 var otherSenses = search.OtherSenses()
 
+// asWritten matches s, as search.Marked writes it, in a field of marked
+// words: with its marks, or folded in words written without marks (a name
+// keeps those as they are). A name has one form or the other; Bleve
+// scales a disjunction's score by the share of its parts that match,
+// which the double boost undoes.
+func asWritten(s, field string, boost float64) query.Query {
+	folded := search.Fold(s)
+	if folded == s {
+		return phrase(s, field, boost)
+	}
+	return bleve.NewDisjunctionQuery(phrase(s, field, 2*boost), phrase(folded, field, 2*boost))
+}
+
 // typed matches what the buyer typed, with the typos search.Typos allows,
 // and as a prefix when it is the last word.
 func typed(c clause, field string, boost float64) query.Query {
@@ -228,14 +243,20 @@ func typed(c clause, field string, boost float64) query.Query {
 	if c.prefix && field == fieldText {
 		if c.marked != "" {
 			// Typed with marks: the start of a word written with the same
-			// marks, in names. "trà" is becoming "trà sen", never "tràm";
-			// "ngô" is not "ngọt" nor "ngọc"; "khó" may be "khóm", not
-			// "khô". (Descriptions keep no marked words; names say what a
-			// product is.)
-			p := bleve.NewPrefixQuery(c.marked)
-			p.SetField(fieldMarked)
-			p.SetBoost(boost / 2)
-			alts = append(alts, p)
+			// marks, in names, or, in a name written without any marks
+			// ("Buoi da xanh"), of a word folded alike. "ngô" is not
+			// "ngọt" nor "ngọc", "quả" not "quay"; "khó" may be "khóm",
+			// not "khô". (Descriptions keep no marked words; names say
+			// what a product is.) A name has one form or the other, and
+			// Bleve scales a disjunction's score by the share of its
+			// parts that match: each takes the whole boost.
+			marked, plain := bleve.NewPrefixQuery(c.marked), bleve.NewPrefixQuery(c.phrase)
+			marked.SetField(fieldMarked)
+			plain.SetField(fieldMarked)
+			marked.SetBoost(boost)
+			plain.SetBoost(boost)
+			alts = append(alts, bleve.NewDisjunctionQuery(marked,
+				bleve.NewConjunctionQuery(plain, term(unmarkedName, fieldMarked, 0))))
 		} else if len([]rune(c.phrase)) <= shortPrefix {
 			alts = append(alts, term(c.phrase, fieldPrefix, boost/2))
 		} else {

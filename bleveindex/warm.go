@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/ocopmarket/market/search"
 )
@@ -108,6 +109,17 @@ func (a *asked) most(n int) []search.Query {
 	return out
 }
 
+// liveReady reports whether the live generation's rows are loaded (false
+// once the index is closed).
+func (x *Index) liveReady() bool {
+	g, release, err := x.index()
+	if err != nil {
+		return false
+	}
+	defer release()
+	return g.cols.ready.Load()
+}
+
 // warmList is warm.json.
 type warmList struct {
 	Searches []search.Query `json:"searches"`
@@ -149,28 +161,31 @@ func readWarm(dir string) []search.Query {
 // so that a list outlives a restart with little traffic, and what buyers
 // ask more comes first in the next one.
 func (x *Index) startWarming() {
-	list := readWarm(x.dir)
+	var list []search.Query
+	for _, q := range readWarm(x.dir) {
+		if q, err := q.Normalize(); err == nil { // a search no longer valid is forgotten
+			list = append(list, q)
+			x.asked.add(q)
+		}
+	}
 	if len(list) == 0 {
 		return
-	}
-	for _, q := range list {
-		x.asked.add(q)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	x.stopWarming = cancel
 	x.warming.Add(1)
 	go func() {
 		defer x.warming.Done()
-		g, release, err := x.index()
-		if err != nil {
-			return
-		}
-		readied := g.cols.readied
-		release()
-		select {
-		case <-readied:
-		case <-ctx.Done():
-			return
+		// The live generation's rows, or those of the one a rebuild
+		// (of an outdated index, say) swapped in meanwhile.
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for !x.liveReady() {
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				return
+			}
 		}
 		for _, q := range list {
 			if _, err := x.search(ctx, q, true); errors.Is(err, context.Canceled) {

@@ -169,13 +169,14 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	if err != nil {
 		return search.Result{}, err
 	}
-	resp, err := x.ask(ctx, q)
-	if err == nil && resp.TotalHits == 0 {
-		// Still nothing: without the words buyers add ("quả bưởi").
+	resp, matched, err := x.ask(ctx, q)
+	if err == nil && !matched {
+		// The words, filters aside, find nothing: without the words
+		// buyers add ("quả bưởi").
 		if rest, fewer := search.WithoutOptional(q.Text); fewer {
 			fewerWords := q
 			fewerWords.Text = rest
-			resp, err = x.ask(ctx, fewerWords)
+			resp, _, err = x.ask(ctx, fewerWords)
 		}
 	}
 	if err != nil {
@@ -191,33 +192,39 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 
 // ask asks Meilisearch for q in the products' own words and places, and
 // when the words, filters aside, match no product so, in the shops' names
-// too (as the embedded engine's textQueries do).
-func (x *Index) ask(ctx context.Context, q search.Query) (*meilisearch.SearchResponse, error) {
+// too (as the embedded engine's textQueries do). It reports whether the
+// words, filters aside, matched anything.
+func (x *Index) ask(ctx context.Context, q search.Query) (*meilisearch.SearchResponse, bool, error) {
 	text, req, err := searchRequest(q, false)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	resp, err := x.client.Index(x.uid).SearchWithContext(ctx, text, req)
 	if err != nil {
-		return nil, unavailable("search", err)
+		return nil, false, unavailable("search", err)
 	}
 	if resp.TotalHits > 0 || text == "" {
-		return resp, nil
+		return resp, true, nil
 	}
-	_, count, _ := searchRequest(search.Query{Text: q.Text, PerPage: 1}, false)
-	all, err := x.client.Index(x.uid).SearchWithContext(ctx, text, count)
-	if err != nil {
-		return nil, unavailable("search", err)
+	for _, shop := range []bool{false, true} {
+		count := countRequest(q.Text, shop)
+		all, err := x.client.Index(x.uid).SearchWithContext(ctx, count.Query, count)
+		if err != nil {
+			return nil, false, unavailable("search", err)
+		}
+		if all.TotalHits == 0 {
+			continue
+		}
+		if shop {
+			_, req, _ = searchRequest(q, true)
+			req.Query = count.Query
+			if resp, err = x.client.Index(x.uid).SearchWithContext(ctx, req.Query, req); err != nil {
+				return nil, false, unavailable("search", err)
+			}
+		}
+		return resp, true, nil
 	}
-	if all.TotalHits > 0 {
-		return resp, nil
-	}
-	_, req, _ = searchRequest(q, true)
-	req.Query = shopText(q.Text)
-	if resp, err = x.client.Index(x.uid).SearchWithContext(ctx, req.Query, req); err != nil {
-		return nil, unavailable("search", err)
-	}
-	return resp, nil
+	return resp, false, nil
 }
 
 // result turns a Meilisearch answer into a search.Result.

@@ -222,6 +222,18 @@ func searchRequest(q search.Query, shop bool) (text string, req *meilisearch.Sea
 	return text, req, nil
 }
 
+// countRequest counts the products text matches, filters aside, in their
+// own words and places (with shop, in the shops' names too): one hit, no
+// facets.
+func countRequest(text string, shop bool) *meilisearch.SearchRequest {
+	_, req, _ := searchRequest(search.Query{Text: text, PerPage: 1}, shop)
+	req.Facets = nil
+	if shop {
+		req.Query = shopText(text)
+	}
+	return req
+}
+
 // shopText is the text of a search in the shops' names: folded, with a
 // space after a last word that must be whole (Meilisearch takes the last
 // word as a prefix unless a space follows): a single word, or one typed

@@ -166,6 +166,26 @@ func TestSearchRequestWithShops(t *testing.T) {
 	}
 }
 
+// A count, filters aside, in the products' own words, then with the
+// shops' names; no facets.
+func TestCountRequest(t *testing.T) {
+	for _, tt := range []struct {
+		shop bool
+		want string
+	}{
+		{false, `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","hitsPerPage":1,"page":1,"q":"qua buoi","hybrid":null}`},
+		{true, `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded"],"matchingStrategy":"all","hitsPerPage":1,"page":1,"q":"qua buoi ","hybrid":null}`},
+	} {
+		b, err := json.Marshal(countRequest("quả bưởi", tt.shop))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tt.want {
+			t.Errorf("shop %v:\n got %s\nwant %s", tt.shop, b, tt.want)
+		}
+	}
+}
+
 func TestShopText(t *testing.T) {
 	for _, tt := range []struct{ text, want string }{
 		{"thua", "thua "}, // one word: whole

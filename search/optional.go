@@ -4,29 +4,60 @@ import "strings"
 
 // Optional words. A search whose words find nothing is asked again without
 // the words buyers add to what they want: classifiers ("quả bưởi", "con
-// cá", "cái giỏ"), and the words of buying ("mua", "giá rẻ", "ngon",
-// "tươi"). Product names rarely carry them, so "quả bưởi" would otherwise
-// find no pomelo. Only a search that finds nothing drops them: "trái
-// khóm" still ranks the products that say it. (Algolia's
+// cá", "cái giỏ"), and the words of buying ("mua", "rẻ", "ngon", "tươi").
+// Product names rarely carry them, so "quả bưởi" would otherwise find no
+// pomelo. Only a search whose words, filters aside, find nothing drops
+// them: "trái khóm" still ranks the products that say it. (Algolia's
 // removeWordsIfNoResults does the like, a word at a time.)
-var optionalWords = map[string]bool{
-	"trai": true, "qua": true, "con": true, "cai": true, "chiec": true, "loai": true, "hang": true,
-	"mua": true, "ban": true, "gia": true, "re": true, "ngon": true, "tuoi": true,
-}
-
-// Optional reports whether a folded word is one a search that finds
-// nothing drops.
-func Optional(folded string) bool { return optionalWords[folded] }
-
-// WithoutOptional returns text's folded words without the optional ones,
-// and whether it dropped any and some remain.
-func WithoutOptional(text string) (string, bool) {
-	words := Words(text)
-	kept := words[:0:0]
-	for _, w := range words {
-		if !optionalWords[w] {
-			kept = append(kept, w)
-		}
+//
+// A word typed with marks is optional only with these marks: cải (greens)
+// is not cái, quà (a gift) not quả, rễ (a root) not rẻ. "giá" (price) is
+// left out: it is also giá, bean sprouts.
+var optionalWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"trái", "quả", "con", "cái", "chiếc", "loại", "hàng", "mua", "bán", "rẻ", "ngon", "tươi"} {
+		m[Marked(w)] = true
+		m[Fold(w)] = true
 	}
-	return strings.Join(kept, " "), len(kept) > 0 && len(kept) < len(words)
+	return m
+}()
+
+// Optional reports whether a word of a query, as Marked writes it, is one
+// a search that finds nothing drops (a word without marks is compared
+// folded).
+func Optional(marked string) bool { return optionalWords[marked] }
+
+// WithoutOptional returns the words of text without the optional ones,
+// as Marked writes them (a search drops them, then folds what is left as
+// usual), and whether it dropped any and some remain. A phrase of the
+// synonym table ("khổ qua", bitter melon) is one word here: its parts are
+// never dropped.
+func WithoutOptional(text string) (string, bool) {
+	marked := strings.Fields(Marked(text))
+	folded := Words(text)
+	if len(marked) != len(folded) {
+		return text, false
+	}
+	longest := LongestSynonym(phrases)
+	var kept []string
+	dropped := false
+	for i := 0; i < len(folded); {
+		n := 1
+		for size := min(longest, len(folded)-i); size > 1; size-- {
+			if phrases[strings.Join(folded[i:i+size], " ")] != nil {
+				n = size
+				break
+			}
+		}
+		if n == 1 && Optional(marked[i]) {
+			dropped = true
+		} else {
+			kept = append(kept, marked[i:i+n]...)
+		}
+		i += n
+	}
+	return strings.Join(kept, " "), dropped && len(kept) > 0
 }
+
+// phrases are the folded phrases of the synonym table.
+var phrases = FoldedSynonyms()
