@@ -124,7 +124,7 @@ func textQueries(cs []clause, shop bool) []query.Query {
 }
 
 // shopQuery matches c in the shop's name as typed, with its marks when it
-// has them ("cải ngọt" is not the greens of "HTX Nông sản Cái Bè"); the
+// has them ("cải", greens, is not the Cái of "HTX Nông sản Cái Bè"); the
 // last of several words typed without marks, also as the start of a word
 // ("vườn bưởi út h"). A single word is a whole word: "mận", which no
 // product says, is not the start of every shop named "Mãng cầu …".
