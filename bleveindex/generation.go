@@ -113,6 +113,7 @@ func (g *generation) snapshot() (*scorch.IndexSnapshot, func(), error) {
 // source, in chunks of loadChunkDocs documents decoded on every core;
 // searches take Bleve's own path until it ends.
 func (g *generation) load() error {
+	loadHook()
 	snap, release, err := g.snapshot()
 	if err != nil {
 		return err

@@ -341,7 +341,7 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 		case <-g.cols.readied:
 			out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
 		case x.slow <- struct{}{}:
-			out, err = x.searchBleve(ctx, g.idx, q)
+			out, err = x.whileLoading(ctx, g, q)
 			<-x.slow
 		case <-ctx.Done():
 			err = ctx.Err()
@@ -359,6 +359,35 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 	out.Took = time.Since(start)
 	return out, nil
 }
+
+// whileLoading answers q on Bleve's own path while g's rows load, and
+// gives way as soon as they are loaded, answering on them: a wide search
+// on Bleve's path takes a second under load, and the first buyers after a
+// start should not wait for it once the rows can answer in milliseconds.
+func (x *Index) whileLoading(ctx context.Context, g *generation, q search.Query) (search.Result, error) {
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-g.cols.readied:
+			cancel()
+		case <-bctx.Done():
+		}
+	}()
+	slowHook(bctx)
+	out, err := x.searchBleve(bctx, g.idx, q)
+	if err != nil && ctx.Err() == nil && g.cols.ready.Load() {
+		return g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+	}
+	return out, err
+}
+
+// Test hooks: loadHook runs before a generation's rows load, slowHook
+// before a search on Bleve's own path while they load.
+var (
+	loadHook = func() {}
+	slowHook = func(context.Context) {}
+)
 
 // searchBleve answers q with Bleve alone: filters, facets and sorts read
 // doc values match by match. It serves while the columns of an existing
