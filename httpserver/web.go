@@ -352,17 +352,26 @@ func (p *page) formError(err error, rename ...map[string]string) {
 		return
 	}
 	p.Error = e.Message.In(p.Lang)
-	if len(e.Fields) > 0 {
-		p.Errors = map[string]string{}
-		for k, v := range e.Fields {
-			for _, m := range rename {
-				if to, ok := m[k]; ok {
-					k = to
-				}
-			}
-			p.Errors[k] = v.In(p.Lang)
-		}
+	p.Errors = fieldErrors(err, p.Lang, rename...)
+}
+
+// fieldErrors returns the problems of err by form field, in lang (nil
+// when it names no field), the fields renamed as rename says.
+func fieldErrors(err error, lang string, rename ...map[string]string) map[string]string {
+	var e *market.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return nil
 	}
+	out := map[string]string{}
+	for k, v := range e.Fields {
+		for _, m := range rename {
+			if to, ok := m[k]; ok {
+				k = to
+			}
+		}
+		out[k] = v.In(lang)
+	}
+	return out
 }
 
 // render writes the page with the given status. Templates run into a

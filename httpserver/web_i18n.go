@@ -325,7 +325,7 @@ func webMessages() map[string]market.Text {
 		"inbox.all":                     market.T("Tất cả", "All"),
 		"inbox.empty":                   market.T("Chưa có đơn hàng nào ở đây.", "No orders here yet."),
 		"inbox.note":                    market.T("Lý do (khi hủy đơn)", "Reason (when cancelling)"),
-		"inbox.tracking":                market.T("Mã vận đơn (khi gửi hàng)", "Tracking number (when shipping)"),
+		"inbox.tracking":                market.T("Mã vận đơn (khi gửi hàng; tự giao thì ghi “tự giao”)", "Tracking number (when shipping; delivering yourself, write “self”)"),
 		"inbox.confirm":                 market.T("Xác nhận đơn", "Confirm the order"),
 		"inbox.ship":                    market.T("Đã gửi hàng", "Mark as shipped"),
 		"inbox.deliver":                 market.T("Đã giao tới khách", "Mark as delivered"),

@@ -342,11 +342,11 @@ func (s *Server) newOrderCount(r *http.Request, sellerID string) int {
 // each with its next moves as big buttons.
 func (s *Server) handleSellerOrders() http.Handler {
 	return s.withShop(func(w http.ResponseWriter, r *http.Request, shop sellers.Seller) {
-		s.renderInbox(w, r, shop.ID, nil)
+		s.renderInbox(w, r, shop.ID, "", nil)
 	})
 }
 
-func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, sellerID string, formErr error) {
+func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, sellerID, failed string, formErr error) {
 	all := r.URL.Query().Get("all") != ""
 	req := orders.ListRequest{SellerID: sellerID, Limit: 50}
 	if !all {
@@ -367,6 +367,11 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, sellerID st
 		io := inboxOrder{orderView: s.orderViewOf(p.Lang, o), BuyerName: o.Buyer.Name, BuyerPhone: o.Buyer.Phone.Local(),
 			BuyerPhoneIntl: string(o.Buyer.Phone), Address: o.Shipping.Address + ", " + s.place(o.Shipping.RegionID), Note: o.Note}
 		io.Actions, io.NeedsTracking = s.sellerActions(p.Lang, o)
+		if o.ID == failed && formErr != nil {
+			// The refused form says what it needs, by the field.
+			io.Errors = fieldErrors(formErr, p.Lang)
+			io.Tracking, io.Reason = strings.TrimSpace(r.PostFormValue("trackingNumber")), strings.TrimSpace(r.PostFormValue("note"))
+		}
 		for _, a := range io.Actions {
 			io.CanCancel = io.CanCancel || a.Danger
 		}
@@ -399,7 +404,7 @@ func (s *Server) handleSellerOrderMove() http.Handler {
 				s.webError(w, r, err)
 				return
 			}
-			s.renderInbox(w, r, shop.ID, err)
+			s.renderInbox(w, r, shop.ID, id, err)
 			return
 		}
 		s.redirectWithFlash(w, r, "/seller/orders", "seller.order_moved")

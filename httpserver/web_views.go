@@ -219,6 +219,11 @@ type inboxOrder struct {
 	Address, Note                         string
 	Actions                               []orderAction
 	NeedsTracking, CanCancel              bool
+	// Errors are the problems of this order's form when its move was
+	// refused (trackingNumber, note), and Tracking and Reason what was
+	// typed in it.
+	Errors           map[string]string
+	Tracking, Reason string
 }
 
 type inboxPage struct {

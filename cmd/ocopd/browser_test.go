@@ -552,4 +552,12 @@ func TestBrowserBuyerCOD(t *testing.T) {
 	b.checkPage("inbox")
 	b.submit(`button[name=to][value=confirmed]`)
 	b.sees("Đã cập nhật đơn hàng.", "Đã gửi hàng")
+
+	// Shipped without a tracking number: the order's form says what it
+	// needs, by its field, and keeps what was typed.
+	b.submit(`button[name=to][value=shipped]`)
+	b.sees("Vui lòng nhập mã vận đơn.")
+	b.fill(`input[name=trackingNumber]`, "GHN123456")
+	b.submit(`button[name=to][value=shipped]`)
+	b.sees("Đã cập nhật đơn hàng.")
 }
