@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -353,6 +354,19 @@ func (p *page) formError(err error, rename ...map[string]string) {
 	}
 	p.Error = e.Message.In(p.Lang)
 	p.Errors = fieldErrors(err, p.Lang, rename...)
+}
+
+// alertWith returns msg followed by the problems that no field of the form
+// shows (those of a basket's products), in a fixed order.
+func alertWith(msg string, problems map[string]string, fields []string) string {
+	var more []string
+	for k, m := range problems {
+		if !slices.Contains(fields, k) {
+			more = append(more, m)
+		}
+	}
+	slices.Sort(more)
+	return strings.Join(append([]string{msg}, more...), " ")
 }
 
 // fieldErrors returns the problems of err by form field, in lang (nil

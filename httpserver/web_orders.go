@@ -122,10 +122,14 @@ func (s *Server) handleCheckout() http.Handler {
 			}
 			p := s.newPage(r, "checkout.title")
 			p.NoIndex = true
-			for _, k := range []string{"key", "name", "phone", "email", "address", "regionId", "method", "note"} {
+			fields := []string{"key", "name", "phone", "email", "address", "regionId", "method", "note"}
+			for _, k := range fields {
 				p.Form.Set(k, f(k))
 			}
 			p.formError(err, checkoutFields())
+			// The basket's problems (a product short of stock, under its
+			// seller's minimum) have no field here: the alert names them.
+			p.Error = alertWith(p.Error, p.Errors, fields)
 			if market.IsCode(err, market.Conflict) {
 				p.Form.Set("key", "") // a changed basket under an old key: a new attempt
 			}

@@ -114,3 +114,28 @@ func TestWebCardPayment(t *testing.T) {
 		t.Errorf("without the publishable key: %d, card offered or Stripe allowed", p.status)
 	}
 }
+
+// TestWebCheckoutNamesShortProducts: a basket that asks for more than is
+// left gets the checkout page back naming the product and what is left,
+// not only "some products".
+func TestWebCheckoutNamesShortProducts(t *testing.T) {
+	sh := openShop(t, map[string]string{"OCOP_RATE_LIMITS": "off"}, 3)
+	u := newWebUser(t, sh.srv.URL)
+	if p := u.postForm("/p/"+sh.product, "/cart", url.Values{"productId": {sh.product}, "qty": {"3"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("add to cart: %d", p.status)
+	}
+	form := u.get("/checkout")
+	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(form.body)
+	if form.status != 200 || key == nil {
+		t.Fatalf("checkout page: %d", form.status)
+	}
+	// Meanwhile another buyer takes two.
+	if r := sh.c.Do("POST", "/api/v1/checkout", basket(sh.product, 2, "cod"), "Idempotency-Key", "other-buyer-0001"); r.Status != 201 {
+		t.Fatalf("the other buyer: %d %s", r.Status, r.Body)
+	}
+	p := u.postForm("/cart", "/checkout", url.Values{"key": {key[1]}, "name": {"Trần Văn An"}, "phone": {"0912345678"},
+		"regionId": {"ho-chi-minh"}, "address": {"12 Lê Lợi, phường Bến Thành"}, "method": {"cod"}})
+	if p.status != http.StatusConflict || !strings.Contains(p.body, "Không đủ hàng") || !strings.Contains(p.body, "chỉ còn 1") {
+		t.Errorf("checkout with 3 of 1 left: %d, the page does not say what is left:\n%.2000s", p.status, p.body)
+	}
+}
