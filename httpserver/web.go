@@ -323,6 +323,20 @@ func (p *page) Err(field string) string { return p.Errors[field] }
 // Value returns what the person typed in a field.
 func (p *page) Value(field string) string { return p.Form.Get(field) }
 
+// pagePath is the address of the page a request shows, for the language
+// switch: a page answering a form (a refused one, say) is the page the
+// form was on, on this site, or the home page: its own address may take
+// no GET (POST /seller/products).
+func pagePath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") {
+		return ref.RequestURI()
+	}
+	return "/"
+}
+
 // newPage starts the data of a page for this request.
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	lang := language(r)
@@ -330,7 +344,7 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 		Lang:      lang,
 		Actor:     actorFrom(r.Context()),
 		CSRF:      csrfFrom(r.Context()),
-		Path:      r.URL.RequestURI(),
+		Path:      pagePath(r),
 		CartCount: cartFrom(r).count(),
 		Form:      url.Values{},
 		CardKey:   s.web.cardKey,

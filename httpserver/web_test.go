@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"html/template"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -286,6 +287,27 @@ func TestWebLanguageSwitch(t *testing.T) {
 		r := e.get("/lang/en" + webQuery("next", c.next))
 		if r.status != http.StatusSeeOther || r.header.Get("Location") != c.want {
 			t.Errorf("next=%q: %d to %q, want %q", c.next, r.status, r.header.Get("Location"), c.want)
+		}
+	}
+	// A refused form's page switches to the page the form was on, never
+	// to the address it was posted to (which may take no GET).
+	e.get("/signup")
+	tok := csrfInputRE.FindStringSubmatch(e.get("/signup").body)[1]
+	bad := url.Values{"csrf": {tok}, "name": {""}, "phone": {"12"}, "password": {"x"}}
+	for _, c := range []struct {
+		referer, next string
+	}{
+		{e.ts.URL + "/signup?from=shop", "/signup?from=shop"},
+		{"https://evil.example/x", "/"},
+		{"", "/"},
+	} {
+		var headers []string
+		if c.referer != "" {
+			headers = []string{"Referer", c.referer}
+		}
+		r := e.do(http.MethodPost, "/signup", bad, headers...)
+		if want := `href="/lang/vi` + template.HTMLEscapeString(webQuery("next", c.next)) + `"`; !strings.Contains(r.body, want) {
+			t.Errorf("refused form from %q: no %s in the page (%d)", c.referer, want, r.status)
 		}
 	}
 	home := e.get("/")
