@@ -211,6 +211,7 @@ func webMessages() map[string]market.Text {
 		"order.code":                  market.T("Đơn", "Order"),
 		"order.payment":               market.T("Thanh toán", "Payment"),
 		"order.tracking":              market.T("Mã vận đơn", "Tracking number"),
+		"order.pay":                   market.T("Thanh toán đơn này", "Pay for this order"),
 		"order.progress":              market.T("Tiến trình đơn hàng", "Order progress"),
 		"lookup.title":                market.T("Tra cứu đơn hàng", "Track an order"),
 		"lookup.lead":                 market.T("Nhập mã đơn và số điện thoại bạn dùng khi đặt hàng.", "Enter the order code and the phone number you ordered with."),

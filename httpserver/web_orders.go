@@ -288,6 +288,12 @@ func (s *Server) handleLookup() http.Handler {
 				status = statusOf[market.ErrorCode(err)]
 			} else {
 				v := s.orderViewOf(p.Lang, o)
+				if o.Status == orders.PendingPayment && (o.Method == orders.BankTransfer || o.Method == orders.Card) && o.CheckoutID != "" {
+					// A buyer who closed the confirmation page pays from
+					// here: the phone, just proven, opens it in this browser.
+					v.PayURL = "/checkout/" + o.CheckoutID
+					s.setCookie(w, buyerCookie, string(o.Buyer.Phone), 24*3600)
+				}
 				p.Data = &v
 			}
 		}

@@ -156,6 +156,9 @@ type orderView struct {
 	Subtotal, Shipping, Total market.VND
 	PaymentLabel, Tracking    string
 	Steps                     []orderStep
+	// PayURL is the checkout's page, to pay an order still waiting for
+	// its transfer or card payment.
+	PayURL string
 }
 
 type confirmationPage struct {

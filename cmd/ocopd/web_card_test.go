@@ -139,3 +139,27 @@ func TestWebCheckoutNamesShortProducts(t *testing.T) {
 		t.Errorf("checkout with 3 of 1 left: %d, the page does not say what is left:\n%.2000s", p.status, p.body)
 	}
 }
+
+// TestWebLookupLeadsToPayment: a buyer who closed the confirmation page of
+// a bank-transfer order finds it by code and phone, in another browser,
+// and gets back to its VietQR code from there.
+func TestWebLookupLeadsToPayment(t *testing.T) {
+	sh := openShop(t, map[string]string{"OCOP_RATE_LIMITS": "off"}, 30)
+	r := sh.c.Do("POST", "/api/v1/checkout", basket(sh.product, 2, "bank_transfer"), "Idempotency-Key", "lookup-pay-0001")
+	var ck checkoutJSON
+	r.JSON(t, &ck)
+	if r.Status != 201 || len(ck.Orders) != 1 {
+		t.Fatalf("checkout: %d %s", r.Status, r.Body)
+	}
+	u := newWebUser(t, sh.srv.URL)
+	if p := u.get("/checkout/" + ck.ID); p.status != http.StatusNotFound {
+		t.Fatalf("another browser opened the confirmation page without the phone: %d", p.status)
+	}
+	p := u.get("/orders/lookup?" + url.Values{"code": {ck.Orders[0].Code}, "phone": {"0912 345 678"}}.Encode())
+	if !strings.Contains(p.body, `href="/checkout/`+ck.ID+`"`) || !strings.Contains(p.body, "Thanh toán đơn này") {
+		t.Fatalf("the lookup of an unpaid transfer order does not lead to paying it: %d\n%.1500s", p.status, p.body)
+	}
+	if p := u.get("/checkout/" + ck.ID); p.status != http.StatusOK || !strings.Contains(p.body, "Chuyển khoản bằng VietQR") {
+		t.Errorf("the confirmation page after the lookup: %d", p.status)
+	}
+}
