@@ -285,20 +285,26 @@ type productForm struct {
 	OCOP                                        *catalog.CertificateInput
 }
 
-func readProductForm(r *http.Request) (productForm, error) {
+// The problems it finds go to the catalog with the listing, under the
+// catalog's names for the fields, so that one answer names every field at
+// fault (an empty name with a price that cannot be read), each with the
+// first problem found.
+func readProductForm(r *http.Request) (productForm, market.Problems) {
 	f := func(k string) string { return strings.TrimSpace(r.FormValue(k)) }
 	var pr market.Problems
 	out := productForm{Name: f("name"), Description: strings.TrimSpace(r.FormValue("description")), CategoryID: f("categoryId"), Unit: f("unit"), Season: f("season")}
 	if f("price") == "" {
-		pr.Add("price", "Hãy nhập giá bán.", "Please enter a price.")
+		pr.Add("priceVnd", "Hãy nhập giá bán.", "Please enter a price.")
 	}
-	out.Price = formVND(&pr, "price", f("price"))
+	out.Price = formVND(&pr, "priceVnd", f("price"))
 	num := func(field, s string, def int) int {
 		if s == "" {
 			return def
 		}
+		// A number, which the catalog then bounds (a negative stock is a
+		// number, out of its range).
 		n, err := strconv.Atoi(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), " ", ""))
-		if err != nil || n < 0 {
+		if err != nil {
 			pr.Add(field, "Hãy nhập một số nguyên, ví dụ 50.", "Please enter a whole number, e.g. 50.")
 		}
 		return n
@@ -306,7 +312,7 @@ func readProductForm(r *http.Request) (productForm, error) {
 	out.Stock = num("stock", f("stock"), 0)
 	out.MinOrderQty = num("minOrderQty", f("minOrderQty"), 1)
 	if q := num("tierQty", f("tierQty"), 0); q > 0 || f("tierPrice") != "" {
-		out.Tiers = []catalog.PriceTier{{MinQty: q, Price: formVND(&pr, "tierPrice", f("tierPrice"))}}
+		out.Tiers = []catalog.PriceTier{{MinQty: q, Price: formVND(&pr, "priceTiers", f("tierPrice"))}}
 	}
 	if stars := f("ocopStars"); stars != "" {
 		n, _ := strconv.Atoi(stars)
@@ -315,10 +321,10 @@ func readProductForm(r *http.Request) (productForm, error) {
 			c.IssuedBy = catalog.IssuedByNational
 		}
 		for _, d := range []struct {
-			field string
-			dst   *time.Time
-		}{{"ocopIssuedAt", &c.IssuedAt}, {"ocopExpiresAt", &c.ExpiresAt}} {
-			if v := f(d.field); v != "" {
+			input, field string
+			dst          *time.Time
+		}{{"ocopIssuedAt", "ocop.issuedAt", &c.IssuedAt}, {"ocopExpiresAt", "ocop.expiresAt", &c.ExpiresAt}} {
+			if v := f(d.input); v != "" {
 				t, err := time.ParseInLocation("2006-01-02", v, market.VietnamTime)
 				if err != nil {
 					pr.Add(d.field, "Ngày không hợp lệ.", "Not a valid date.")
@@ -328,7 +334,7 @@ func readProductForm(r *http.Request) (productForm, error) {
 		}
 		out.OCOP = c
 	}
-	return out, pr.Err()
+	return out, pr
 }
 
 // handleProductNewPage is step one of "Đăng sản phẩm": a photo from the
@@ -387,15 +393,12 @@ func (s *Server) handleProductCreate() http.Handler {
 	return s.withShop(func(w http.ResponseWriter, r *http.Request, shop sellers.Seller) {
 		actor := actorFrom(r.Context())
 		files := photoParts(r)
-		in, err := readProductForm(r)
-		var prod catalog.Product
-		if err == nil {
-			prod, err = s.deps.Catalog.Create(r.Context(), actor, catalog.Draft{
-				SellerID: shop.ID, Name: in.Name, Description: in.Description, CategoryID: in.CategoryID, Unit: in.Unit,
-				Price: in.Price, Tiers: in.Tiers, Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: shop.RegionID,
-				Season: in.Season, Status: catalog.StatusActive, OCOP: in.OCOP,
-			})
-		}
+		in, problems := readProductForm(r)
+		prod, err := s.deps.Catalog.Create(r.Context(), actor, catalog.Draft{
+			SellerID: shop.ID, Name: in.Name, Description: in.Description, CategoryID: in.CategoryID, Unit: in.Unit,
+			Price: in.Price, Tiers: in.Tiers, Stock: in.Stock, MinOrderQty: in.MinOrderQty, RegionID: shop.RegionID,
+			Season: in.Season, Status: catalog.StatusActive, OCOP: in.OCOP, Problems: problems,
+		})
 		if err != nil {
 			if !isFormError(err) {
 				s.webError(w, r, err)
@@ -481,19 +484,18 @@ func formVersion(r *http.Request) int64 {
 func (s *Server) handleProductEdit() http.Handler {
 	return s.withShop(func(w http.ResponseWriter, r *http.Request, shop sellers.Seller) {
 		id := mux.Vars(r)["id"]
-		in, err := readProductForm(r)
-		if err == nil {
-			patch := catalog.Patch{Name: &in.Name, Description: &in.Description, CategoryID: &in.CategoryID, Unit: &in.Unit,
-				Price: &in.Price, Tiers: &in.Tiers, Stock: &in.Stock, MinOrderQty: &in.MinOrderQty, Season: &in.Season, OCOP: in.OCOP}
-			if in.OCOP == nil {
-				patch.RemoveOCOP = true
-			}
-			if in.Tiers == nil {
-				empty := []catalog.PriceTier{}
-				patch.Tiers = &empty
-			}
-			_, err = s.deps.Catalog.Update(r.Context(), actorFrom(r.Context()), id, patch, formVersion(r))
+		in, problems := readProductForm(r)
+		patch := catalog.Patch{Name: &in.Name, Description: &in.Description, CategoryID: &in.CategoryID, Unit: &in.Unit,
+			Price: &in.Price, Tiers: &in.Tiers, Stock: &in.Stock, MinOrderQty: &in.MinOrderQty, Season: &in.Season, OCOP: in.OCOP,
+			Problems: problems}
+		if in.OCOP == nil {
+			patch.RemoveOCOP = true
 		}
+		if in.Tiers == nil {
+			empty := []catalog.PriceTier{}
+			patch.Tiers = &empty
+		}
+		_, err := s.deps.Catalog.Update(r.Context(), actorFrom(r.Context()), id, patch, formVersion(r))
 		if err != nil {
 			if !isFormError(err) {
 				s.webError(w, r, err)

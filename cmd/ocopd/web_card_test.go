@@ -163,3 +163,25 @@ func TestWebLookupLeadsToPayment(t *testing.T) {
 		t.Errorf("the confirmation page after the lookup: %d", p.status)
 	}
 }
+
+// TestWebProductFormNamesEveryProblem: a product form with no name, a
+// negative price and a negative stock comes back naming all three at once,
+// the stock by its range, not as "not a whole number".
+func TestWebProductFormNamesEveryProblem(t *testing.T) {
+	sh := openShop(t, map[string]string{"OCOP_RATE_LIMITS": "off"}, 30)
+	u := newWebUser(t, sh.srv.URL)
+	u.signIn("0987111222", "hoasung-2026")
+	p := u.postForm("/seller/products/new", "/seller/products", url.Values{"name": {""}, "price": {"-1"}, "stock": {"-3"},
+		"unit": {"bó"}, "categoryId": {"rau-cu"}})
+	if p.status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", p.status)
+	}
+	for _, field := range []string{"name", "price", "stock"} {
+		if !strings.Contains(p.body, `id="e-`+field+`"`) {
+			t.Errorf("no problem shown for %s", field)
+		}
+	}
+	if strings.Contains(p.body, "Hãy nhập một số nguyên") {
+		t.Error("a negative stock is called not a whole number")
+	}
+}
