@@ -276,7 +276,7 @@ func productFormKeys() []string {
 	return []string{"name", "price", "unit", "stock", "categoryId", "description", "minOrderQty", "tierQty", "tierPrice", "season", "ocopStars", "ocopNumber", "ocopIssuedAt", "ocopExpiresAt"}
 }
 
-// readProductForm turns the product form into the fields of a listing.
+// productForm is what the product form says of a listing.
 type productForm struct {
 	Name, Description, CategoryID, Unit, Season string
 	Price                                       market.VND
@@ -285,6 +285,7 @@ type productForm struct {
 	OCOP                                        *catalog.CertificateInput
 }
 
+// readProductForm turns the product form into the fields of a listing.
 // The problems it finds go to the catalog with the listing, under the
 // catalog's names for the fields, so that one answer names every field at
 // fault (an empty name with a price that cannot be read), each with the
