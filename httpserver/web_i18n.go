@@ -283,6 +283,7 @@ func webMessages() map[string]market.Text {
 		"seller.status.suspended":       market.T("Tạm ngưng", "Suspended"),
 		"listing.draft":                 market.T("Bản nháp", "Draft"),
 		"listing.active":                market.T("Đang bán", "On sale"),
+		"listing.active_unverified":     market.T("Bán khi gian hàng được xác minh", "On sale once the shop is verified"),
 		"listing.paused":                market.T("Tạm ngưng", "Paused"),
 		"listing.archived":              market.T("Đã gỡ", "Removed"),
 		"product_form.new_title":        market.T("Đăng sản phẩm", "List a product"),

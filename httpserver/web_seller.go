@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,9 +102,17 @@ func (s *Server) handleSellerHome() http.Handler {
 		if shop.Status == sellers.StatusRejected || shop.Status == sellers.StatusSuspended {
 			data.StatusNote = shop.StatusNote
 		}
+		// Newest first: what the seller just listed is at the top.
+		slices.SortStableFunc(page.Items, func(a, b catalog.Product) int { return b.CreatedAt.Compare(a.CreatedAt) })
 		for _, prod := range page.Items {
-			row := sellerProductRow{ID: prod.ID, Name: prod.Name, StatusClass: statusClass(string(prod.Status)),
-				StatusLabel: s.web.tr(p.Lang, "listing."+string(prod.Status)), Stars: prod.ValidStars(s.now()),
+			status := string(prod.Status)
+			label := s.web.tr(p.Lang, "listing."+status)
+			if prod.Status == catalog.StatusActive && shop.Status != sellers.StatusVerified {
+				// Buyers see a shop's products once it is verified.
+				status, label = "pending", s.web.tr(p.Lang, "listing.active_unverified")
+			}
+			row := sellerProductRow{ID: prod.ID, Name: prod.Name, StatusClass: statusClass(status),
+				StatusLabel: label, Stars: prod.ValidStars(s.now()),
 				Unit: prod.Unit, PriceText: prod.Price.Format(), Stock: prod.Stock, Version: prod.Version}
 			if len(prod.Images) > 0 {
 				row.Thumb = mediaPath(prod.Images[0].ThumbKey)

@@ -402,7 +402,8 @@ func TestBrowserSellerAndOfficial(t *testing.T) {
 	if loc := b.location(); loc != "/seller" {
 		t.Fatalf("after listing the browser is at %q, want /seller\n%s", loc, b.text())
 	}
-	b.sees("Đã đăng sản phẩm.", "Hoa súng Lê Sánh", "Đang bán")
+	// The shop awaits verification: its products are not yet on sale.
+	b.sees("Đã đăng sản phẩm.", "Hoa súng Lê Sánh", "Bán khi gian hàng được xác minh")
 	var thumbOK bool
 	b.waitFor(`(() => { const i = document.querySelector(".plist img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
 	b.run(chromedp.Evaluate(`document.querySelector(".plist img").naturalWidth <= 400`, &thumbOK))

@@ -185,3 +185,20 @@ func TestWebProductFormNamesEveryProblem(t *testing.T) {
 		t.Error("a negative stock is called not a whole number")
 	}
 }
+
+// TestWebSellerHomeNewestFirst: the seller's dashboard lists what was just
+// listed first.
+func TestWebSellerHomeNewestFirst(t *testing.T) {
+	sh := openShop(t, map[string]string{"OCOP_RATE_LIMITS": "off"}, 30)
+	if r := sh.seller.Do("POST", "/api/v1/products", map[string]any{"sellerId": sh.sellerID, "name": "Bông điên điển", "categoryId": "rau-cu",
+		"unit": "kg", "priceVnd": 60000, "stock": 10}); r.Status != 201 {
+		t.Fatalf("list a product: %d %s", r.Status, r.Body)
+	}
+	u := newWebUser(t, sh.srv.URL)
+	u.signIn("0987111222", "hoasung-2026")
+	page := u.get("/seller").body
+	newer, older := strings.Index(page, "Bông điên điển"), strings.Index(page, "Hoa súng Lê Sánh</")
+	if newer < 0 || older < 0 || newer > older {
+		t.Errorf("the product just listed is not first (at %d, the older at %d)", newer, older)
+	}
+}
