@@ -44,7 +44,11 @@ func (s *Server) checkoutData(r *http.Request, p *page, cart cartPage) checkoutP
 			Hint: s.web.tr(p.Lang, "checkout."+key+"_hint"), Icon: icon, Selected: string(m) == method})
 	}
 	add(orders.COD, "cod", "cash")
-	add(orders.BankTransfer, "bank", "qr")
+	if len(cart.Groups) <= 1 || s.deps.Orders.TransferToSeveral() {
+		// (A basket from several sellers cannot be paid by one transfer
+		// into a seller's account: not offered, rather than refused.)
+		add(orders.BankTransfer, "bank", "qr")
+	}
 	if s.deps.Orders.CardsEnabled() && s.web.cardKey != "" {
 		add(orders.Card, "card", "card")
 	}

@@ -70,6 +70,10 @@ func NewService(store Store, opts Options) *Service {
 // CardsEnabled reports whether card payments are on.
 func (s *Service) CardsEnabled() bool { return s.cards != nil }
 
+// TransferToSeveral reports whether one bank transfer can pay a checkout
+// from several sellers: only into the platform's account, when it has one.
+func (s *Service) TransferToSeveral() bool { return s.platform.Complete() }
+
 var (
 	errCheckoutNotFound = market.NotFoundf("đơn thanh toán", "checkout")
 	errOrderNotFound    = market.NotFoundf("đơn hàng", "order")

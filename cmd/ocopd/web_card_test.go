@@ -1,16 +1,20 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stripe/stripe-go/v76/webhook"
+
+	"github.com/ocopmarket/market"
 )
 
 // postForm sends a form from the page at formPage with its CSRF token.
@@ -200,5 +204,48 @@ func TestWebSellerHomeNewestFirst(t *testing.T) {
 	newer, older := strings.Index(page, "Bông điên điển"), strings.Index(page, "Hoa súng Lê Sánh</")
 	if newer < 0 || older < 0 || newer > older {
 		t.Errorf("the product just listed is not first (at %d, the older at %d)", newer, older)
+	}
+}
+
+// TestWebCheckoutOffersWhatItTakes: a basket from two sellers is not
+// offered one bank transfer, which a seller's account cannot take for
+// another; a basket from one seller is.
+func TestWebCheckoutOffersWhatItTakes(t *testing.T) {
+	sh := openShop(t, map[string]string{"OCOP_RATE_LIMITS": "off"}, 30)
+	u := newWebUser(t, sh.srv.URL)
+	u.postForm("/p/"+sh.product, "/cart", url.Values{"productId": {sh.product}, "qty": {"2"}})
+	if page := u.get("/checkout").body; !strings.Contains(page, `value="bank_transfer"`) {
+		t.Fatal("a basket from one seller is not offered a bank transfer")
+	}
+
+	// A second seller, verified, with a product in the basket.
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(sh.srv.env["OCOP_DATA_DIR"], "ocop.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, product := market.NewID(), market.NewID()
+	var owner string
+	if err := db.QueryRow(`SELECT owner_account_id FROM sellers WHERE id = ?`, sh.sellerID).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO sellers (id, owner_account_id, kind, name, phone, region_id, address, bank_bin, bank_account_number,
+		bank_holder, shipping_fee_vnd, free_shipping_over_vnd, status, created_at, updated_at)
+		VALUES (?, ?, 'household', 'Hộ Năm Roi', '+84987111333', 'can-tho.thanh-xuan', 'Ấp Thạnh Hòa', '970436', '0011004455668',
+		'NGUYEN VAN NAM', 30000, 500000, 'verified', 1, 1)`, other, owner); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO products (id, seller_id, name, category_id, unit, price_vnd, price_tiers, stock, region_id, status,
+		created_by, created_at, updated_at) VALUES (?, ?, 'Bưởi Năm Roi', 'nong-san', 'kg', 45000, '[]', 20, 'can-tho.thanh-xuan', 'active', ?, 1, 1)`,
+		product, other, owner); err != nil {
+		t.Fatal(err)
+	}
+	u.postForm("/p/"+product, "/cart", url.Values{"productId": {product}, "qty": {"1"}})
+	page := u.get("/checkout").body
+	if !strings.Contains(page, "Bưởi Năm Roi") || !strings.Contains(page, `value="cod"`) {
+		t.Fatalf("the checkout page of a two-seller basket: %.1500s", page)
+	}
+	if strings.Contains(page, `value="bank_transfer"`) {
+		t.Error("a basket from two sellers is offered one bank transfer, which checkout would refuse")
 	}
 }
