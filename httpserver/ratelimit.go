@@ -14,6 +14,8 @@ type limiter struct {
 	burst float64
 	every time.Duration
 	now   func() time.Time
+	// msg is what a refusal says, when not errRateLimited.
+	msg market.Text
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -97,7 +99,7 @@ type limits struct {
 func newLimits(on bool) *limits {
 	return &limits{
 		on:          on,
-		signInPhone: newLimiter(10, time.Minute),
+		signInPhone: newLimiter(10, time.Minute).saying(errSignInLimited),
 		signInAddr:  newLimiter(100, 2*time.Second),
 		signUpAddr:  newLimiter(30, 10*time.Second),
 
@@ -106,7 +108,19 @@ func newLimits(on bool) *limits {
 	}
 }
 
-var errRateLimited = market.T("Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.", "Too many attempts. Please try again in a few minutes.")
+var (
+	errRateLimited = market.T("Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.", "Too many attempts. Please try again in a few minutes.")
+	// errSignInLimited is the refusal of the limit on one phone number's
+	// sign-ins: its owner, who did nothing too fast, learns why.
+	errSignInLimited = market.T("Số điện thoại này đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
+		"Too many failed sign-ins for this phone number. Please try again in a few minutes.")
+)
+
+// saying sets what a refusal of l says.
+func (l *limiter) saying(msg market.Text) *limiter {
+	l.msg = msg
+	return l
+}
 
 // check spends one token from each (limiter, key) pair and returns a
 // rate_limited error with Retry-After when any is exhausted.
@@ -117,7 +131,7 @@ func (ls *limits) check(pairs ...any) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		l, key := pairs[i].(*limiter), pairs[i+1].(string)
 		if ok, wait := l.allow(key); !ok {
-			return rateLimited(wait)
+			return l.refusal(wait)
 		}
 	}
 	return nil
@@ -130,7 +144,7 @@ func (ls *limits) ready(l *limiter, key string) error {
 		return nil
 	}
 	if ok, wait := l.has(key); !ok {
-		return rateLimited(wait)
+		return l.refusal(wait)
 	}
 	return nil
 }
@@ -144,4 +158,13 @@ func (ls *limits) used(l *limiter, key string) {
 
 func rateLimited(wait time.Duration) error {
 	return &market.Error{Code: market.RateLimited, Message: errRateLimited, RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
+}
+
+// refusal is rateLimited with what l says.
+func (l *limiter) refusal(wait time.Duration) error {
+	err := rateLimited(wait).(*market.Error)
+	if l.msg != (market.Text{}) {
+		err.Message = l.msg
+	}
+	return err
 }

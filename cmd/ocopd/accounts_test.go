@@ -175,6 +175,10 @@ func TestSignInFailures(t *testing.T) {
 			if resp.Header.Get("Retry-After") == "" || resp.ErrorCode() != "rate_limited" {
 				t.Fatalf("429 without Retry-After or code: %v %s", resp.Header, resp.Body)
 			}
+			// The owner of the phone, who did nothing too fast, learns why.
+			if !strings.Contains(string(resp.Body), "đăng nhập sai quá nhiều lần") {
+				t.Errorf("the refusal does not say the sign-ins failed: %s", resp.Body)
+			}
 			break
 		}
 		if resp.Status != http.StatusUnauthorized {
