@@ -43,16 +43,22 @@ func (q dashboardQuery) period() uptake.Period { return uptake.CurrentMonth(q.Mo
 func monthParam(t time.Time) string { return t.In(market.VietnamTime).Format("2006-01") }
 
 // parseMonth reads a month like 2026-01; empty means the month of now, in
-// Vietnam time.
+// Vietnam time. A month still to come has no figures: it is refused
+// rather than shown with today's.
 func parseMonth(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	current := uptake.CurrentMonth(now).From.In(market.VietnamTime)
 	if s == "" {
-		return uptake.CurrentMonth(now).From.In(market.VietnamTime), nil
+		return current, nil
 	}
 	t, err := time.ParseInLocation("2006-01", s, market.VietnamTime)
 	if err != nil || t.Year() < 2000 || t.Year() > 2200 {
 		return time.Time{}, market.Errorf(market.Invalid, "Tháng không hợp lệ.", "That is not a valid month.").
 			WithField("month", "phải có dạng 2026-01", "must look like 2026-01")
+	}
+	if t.After(current) {
+		return time.Time{}, market.Errorf(market.Invalid, "Tháng này chưa đến.", "That month has not come yet.").
+			WithField("month", "chọn tháng này hoặc một tháng đã qua", "choose this month or one before it")
 	}
 	return t, nil
 }
