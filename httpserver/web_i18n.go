@@ -98,7 +98,7 @@ func webMessages() map[string]market.Text {
 		"share.copied":      market.T("Đã sao chép ✓", "Copied ✓"),
 		"share.link":        market.T("Liên kết:", "Link:"),
 		"share.qr_alt":      market.T("Mã QR dẫn tới %s", "QR code linking to %s"),
-		"share.qr_lead":     market.T("In mã QR lên bao bì hoặc bảng hiệu để khách quét và mua.", "Print the QR code on packaging or a stall sign so customers can scan and buy."),
+		"share.qr_lead":     market.T("Quét mã QR để mở trang này trên điện thoại khác; người bán in mã lên bao bì hoặc bảng hiệu.", "Scan the QR code to open this page on another phone; sellers print it on packaging or a stall sign."),
 		"share.qr_download": market.T("Tải mã QR", "Download the QR code"),
 
 		// Shops.
