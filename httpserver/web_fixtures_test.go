@@ -141,8 +141,9 @@ func pageFixtures(srv *Server) []goldenPage {
 				p.Wide = true
 			}},
 		{file: "official_queue", page: "official_queue", lang: "vi", data: queuePage{
-			Sellers:      []queueSeller{{ID: "s2", Name: "Hộ Út Hoa", Kind: "Hộ gia đình", Place: "Thạnh Xuân, Cần Thơ", Address: "Ấp Thạnh Hòa", Phone: "0912 345 678", CreatedAt: at}},
-			Certificates: []queueCert{{ProductID: "p1", ProductName: "Hoa súng Lê Sánh", Stars: 4, Number: "OCOP-CT-2024-015", IssuedAt: at.AddDate(-1, 0, 0), ExpiresAt: at.AddDate(2, 0, 0), SellerName: "HTX Hoa Súng Lê Sánh", Place: "Thạnh Xuân, Cần Thơ"}}},
+			Sellers: []queueSeller{{ID: "s2", Name: "Hộ Út Hoa", Kind: "Hộ gia đình", Place: "Thạnh Xuân, Cần Thơ", Address: "Ấp Thạnh Hòa", Phone: "0912 345 678", CreatedAt: at}},
+			Certificates: []queueCert{{ProductID: "p1", ProductName: "Hoa súng Lê Sánh", Stars: 4, Number: "OCOP-CT-2024-015", IssuedAt: at.AddDate(-1, 0, 0), ExpiresAt: at.AddDate(2, 0, 0), SellerName: "HTX Hoa Súng Lê Sánh", Place: "Thạnh Xuân, Cần Thơ"},
+				{ProductID: "p2", ProductName: "Khóm Cầu Đúc", Stars: 3, Number: "OCOP-HG-2021-007", IssuedAt: at.AddDate(-4, 0, 0), ExpiresAt: at.AddDate(-1, 0, 0), SellerName: "HTX Khóm Cầu Đúc", Place: "Vị Thanh, Cần Thơ", Expired: true}}},
 			edit: func(p *page) { p.Actor = official }},
 	}
 }

@@ -420,6 +420,7 @@ func webMessages() map[string]market.Text {
 		"queue.verify_cert":        market.T("Xác minh chứng nhận", "Verify the certificate"),
 		"queue.reject":             market.T("Từ chối", "Reject"),
 		"queue.cert_line":          market.T("Số %s · cấp %s · hết hạn %s", "No. %s · issued %s · expires %s"),
+		"queue.expired":            market.T("Đã hết hạn: chỉ có thể từ chối", "Expired: it can only be rejected"),
 		"queue.no_sellers":         market.T("Không có gian hàng nào chờ xác minh.", "No shops are waiting."),
 		"queue.no_certificates":    market.T("Không có chứng nhận nào chờ xác minh.", "No certificates are waiting."),
 		"queue.verified":           market.T("Đã xác minh.", "Verified."),

@@ -305,6 +305,8 @@ type queueCert struct {
 	Number                 string
 	IssuedAt, ExpiresAt    time.Time
 	SellerName, Place      string
+	// Expired certificates cannot be verified, only rejected.
+	Expired bool
 }
 
 type queuePage struct {
