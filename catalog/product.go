@@ -91,8 +91,12 @@ func (c Certificate) Present() bool { return c.Stars != 0 }
 // Badge reports whether the star badge shows at now: only while an
 // official has verified the certificate and it has not expired.
 func (c Certificate) Badge(now time.Time) bool {
-	return c.Present() && c.Status == OCOPVerified && now.Before(c.ExpiresAt)
+	return c.Present() && c.Status == OCOPVerified && !c.Expired(now)
 }
+
+// Expired reports whether the certificate is no longer valid at now: it
+// can then only be rejected, never verified.
+func (c Certificate) Expired(now time.Time) bool { return !now.Before(c.ExpiresAt) }
 
 // ValidStars returns the stars that count at now (0 without a badge).
 func (c Certificate) ValidStars(now time.Time) int {

@@ -493,7 +493,7 @@ func (s *Service) ReviewOCOP(ctx context.Context, actor market.Actor, id string,
 		return Product{}, market.Errorf(market.Conflict, "Sản phẩm này chưa khai báo chứng nhận OCOP.", "This product declares no OCOP certificate.")
 	}
 	now := s.clock.Now()
-	if d == Verify && !now.Before(p.OCOP.ExpiresAt) {
+	if d == Verify && p.OCOP.Expired(now) {
 		return Product{}, market.Errorf(market.Conflict, "Chứng nhận OCOP này đã hết hạn.", "This OCOP certificate has expired.")
 	}
 	old := p.Version

@@ -63,7 +63,7 @@ func (s *Server) verificationQueueIn(r *http.Request, a market.Actor, region, la
 		}
 		out.Certificates = append(out.Certificates, queueCert{ProductID: p.ID, ProductName: p.Name, Stars: p.OCOP.Stars,
 			Number: p.OCOP.Number, IssuedAt: p.OCOP.IssuedAt, ExpiresAt: p.OCOP.ExpiresAt, SellerName: name, Place: s.place(p.RegionID),
-			Expired: !p.OCOP.ExpiresAt.IsZero() && !p.OCOP.ExpiresAt.After(s.now())})
+			Expired: p.OCOP.Expired(s.now())})
 	}
 	return out, nil
 }

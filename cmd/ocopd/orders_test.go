@@ -83,18 +83,25 @@ func openShop(t *testing.T, env map[string]string, stock int) *shop {
 	}
 	defer db.Close()
 	sh := &shop{srv: srv, c: c, seller: c.As(s.Token), sellerID: market.NewID(), product: market.NewID()}
-	if _, err := db.Exec(`INSERT INTO sellers (id, owner_account_id, kind, name, phone, region_id, address, bank_bin, bank_account_number,
-		bank_holder, shipping_fee_vnd, free_shipping_over_vnd, status, created_at, updated_at)
-		VALUES (?, ?, 'cooperative', 'HTX Hoa Súng Lê Sánh', '+84987111222', 'can-tho.thanh-xuan', 'Ấp Thạnh Hòa', '970436', '0011004455667',
-		'LE THI SANH', 30000, 500000, 'verified', 1, 1)`, sh.sellerID, s.Account.ID); err != nil {
-		t.Fatal(err)
-	}
+	insertShop(t, db, sh.sellerID, s.Account.ID, "HTX Hoa Súng Lê Sánh", "+84987111222", "0011004455667", "LE THI SANH")
 	if _, err := db.Exec(`INSERT INTO products (id, seller_id, name, category_id, unit, price_vnd, price_tiers, stock, region_id, status,
 		created_by, created_at, updated_at) VALUES (?, ?, 'Hoa súng Lê Sánh', 'nong-san', 'bó', 25000, '[{"minQty":20,"priceVnd":20000}]', ?,
 		'can-tho.thanh-xuan', 'active', ?, 1, 1)`, sh.product, sh.sellerID, stock, s.Account.ID); err != nil {
 		t.Fatal(err)
 	}
 	return sh
+}
+
+// insertShop writes a verified cooperative of Thạnh Xuân, with a bank
+// account at Vietcombank, straight into the database.
+func insertShop(t *testing.T, db *sql.DB, id, owner, name, phone, account, holder string) {
+	t.Helper()
+	if _, err := db.Exec(`INSERT INTO sellers (id, owner_account_id, kind, name, phone, region_id, address, bank_bin, bank_account_number,
+		bank_holder, shipping_fee_vnd, free_shipping_over_vnd, status, created_at, updated_at)
+		VALUES (?, ?, 'cooperative', ?, ?, 'can-tho.thanh-xuan', 'Ấp Thạnh Hòa', '970436', ?, ?, 30000, 500000, 'verified', 1, 1)`,
+		id, owner, name, phone, account, holder); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func basket(product string, qty int, method string) map[string]any {

@@ -229,12 +229,7 @@ func TestWebCheckoutOffersWhatItTakes(t *testing.T) {
 	if err := db.QueryRow(`SELECT owner_account_id FROM sellers WHERE id = ?`, sh.sellerID).Scan(&owner); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`INSERT INTO sellers (id, owner_account_id, kind, name, phone, region_id, address, bank_bin, bank_account_number,
-		bank_holder, shipping_fee_vnd, free_shipping_over_vnd, status, created_at, updated_at)
-		VALUES (?, ?, 'household', 'Hộ Năm Roi', '+84987111333', 'can-tho.thanh-xuan', 'Ấp Thạnh Hòa', '970436', '0011004455668',
-		'NGUYEN VAN NAM', 30000, 500000, 'verified', 1, 1)`, other, owner); err != nil {
-		t.Fatal(err)
-	}
+	insertShop(t, db, other, owner, "HTX Bưởi Năm Roi", "+84987111333", "0011004455668", "NGUYEN VAN NAM")
 	if _, err := db.Exec(`INSERT INTO products (id, seller_id, name, category_id, unit, price_vnd, price_tiers, stock, region_id, status,
 		created_by, created_at, updated_at) VALUES (?, ?, 'Bưởi Năm Roi', 'nong-san', 'kg', 45000, '[]', 20, 'can-tho.thanh-xuan', 'active', ?, 1, 1)`,
 		product, other, owner); err != nil {
