@@ -19,7 +19,8 @@ import (
 func Fold(s string) string { return fold(s, false) }
 
 // Marked returns s as Fold does but keeping the tone and vowel marks (and
-// đ): "Nước ép DỨA!" is "nước ép dứa". Engines rank with it, so that a
+// đ), each tone on the vowel placeTone chooses: "Nước ép DỨA!" is "nước ép
+// dứa", and "hòa" and "hoà" are both "hoà". Engines rank with it, so that a
 // buyer who typed the marks sees what they wrote before what merely folds
 // alike ("dứa", pineapple, before "dừa", coconut).
 func Marked(s string) string { return fold(s, true) }
@@ -72,9 +73,17 @@ func fold(s string, keepMarks bool) string {
 		b.WriteRune(r)
 	}
 	if nonASCII {
+		out := b.String()
+		if keepMarks {
+			words := strings.Split(out, " ")
+			for i, w := range words {
+				words[i] = placeTone(w)
+			}
+			out = strings.Join(words, " ")
+		}
 		// Letters of other scripts (e.g. Korean) were decomposed too;
 		// put them back together.
-		return norm.NFC.String(b.String())
+		return norm.NFC.String(out)
 	}
 	return b.String()
 }

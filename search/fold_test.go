@@ -94,3 +94,49 @@ func TestMarked(t *testing.T) {
 		}
 	}
 }
+
+// A buyer and a seller who place a tone mark by different conventions
+// write the same word: Marked makes it one.
+func TestMarkedPlacesTonesOneWay(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Hòa Bình", "hoà bình"},
+		{"hoà bình", "hoà bình"},
+		{"khỏe", "khoẻ"},
+		{"Thủy sản", "thuỷ sản"},
+		{"quý", "quý"},
+		{"quà", "quà"},
+		{"giữ", "giữ"},
+		{"gìn", "gìn"},
+		{"mùa", "mùa"},
+		{"của", "của"},
+		{"mía", "mía"},
+		{"bài", "bài"},
+		{"ngoài", "ngoài"},
+		{"toán", "toán"},
+		{"tóan", "toán"},
+		{"hoàng", "hoàng"},
+		{"người", "người"},
+		{"ngừơi", "người"},
+		{"hươu", "hươu"},
+		{"muốn", "muốn"},
+		{"thuyền", "thuyền"},
+		{"huỳnh", "huỳnh"},
+		{"hụynh", "huỵnh"},
+		{"dứa", "dứa"},
+		{"dừa", "dừa"},
+		{"xoài", "xoài"},
+		{"thốt nốt", "thốt nốt"},
+		{"ộ", "ộ"},
+		{"đẹp", "đẹp"},
+		{"nhậu", "nhậu"},
+		{"KHOẺ", "khoẻ"},
+		{norm.NFD.String("Hòa"), "hoà"},
+		{"bbb", "bbb"},
+		{"cà phê", "cà phê"},
+	}
+	for _, tt := range tests {
+		if got := Marked(tt.in); got != tt.want {
+			t.Errorf("Marked(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
