@@ -74,6 +74,9 @@ type columns struct {
 
 	segMu sync.Mutex
 	segs  map[uint64]*segmentSlots // by Bleve segment id
+
+	// spellings are the marked forms of the names' words.
+	spellings *spellings
 }
 
 // sellerFacet is the facet of seller terms, which no search counts.
@@ -112,6 +115,8 @@ func newColumns() *columns {
 		terms: map[string]int32{},
 		more:  map[int32][]int32{},
 		segs:  map[uint64]*segmentSlots{},
+
+		spellings: newSpellings(),
 
 		readied: make(chan struct{}),
 	}
@@ -341,6 +346,9 @@ func (c *columns) put(docs []search.Document, all []sums) {
 	salesOnly, sameText := true, true
 	for i := range docs {
 		sales, text := c.set(c.slot(docs[i].ID), &docs[i], all[i])
+		if !text {
+			c.spellings.add(markedName(docs[i].Name))
+		}
 		salesOnly, sameText = salesOnly && sales, sameText && text
 	}
 	c.changed(salesOnly, sameText)

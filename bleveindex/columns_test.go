@@ -21,7 +21,9 @@ func queries() []search.Query {
 	texts := []string{"", "mật ong", "mat ong", "khô cá", "dừa", "dua", "khom", "thơm", "bưởi năm roi", "buoi nam r",
 		"gạo thơm", "thot not", "nấm", "banh pia", "tắc", "lac", "mật ong tri tôn", "xoai cat hoa loc", "zzz", "c",
 		// words no product says: a shop's name, optional words
-		"htx tri tôn", "quả khóm", "mua htx zzz", "trái dừa"}
+		"htx tri tôn", "quả khóm", "mua htx zzz", "trái dừa",
+		// typed with marks: as written, or folded when no name has them
+		"dứa", "dúa", "hòa"}
 	var out []search.Query
 	for i, text := range texts {
 		for j, sort := range search.Sorts() {

@@ -145,8 +145,10 @@ func create(path string) (bleve.Index, error) {
 // mappingVersion names the mapping newMapping makes; a generation records
 // the version it was made with under mappingKey. Version 2 added
 // fieldMarked, version 3 moved the shop's name out of fieldText into
-// fieldShop; generations without a version are older.
-const mappingVersion = "3"
+// fieldShop, version 4 places every tone of fieldMarked and
+// fieldShopMarked one way (search.Marked: "hòa" is "hoà"); generations
+// without a version are older.
+const mappingVersion = "4"
 
 var mappingKey = []byte("ocop.mapping")
 
@@ -331,11 +333,11 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 	var out search.Result
 	switch {
 	case !columns:
-		out, err = x.searchBleve(ctx, g.idx, q)
+		out, err = x.searchBleve(ctx, g, q)
 	case g.cols.ready.Load():
 		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
 	case g.cols.failed.Load():
-		out, err = x.searchBleve(ctx, g.idx, q) // as before the columns, for every search
+		out, err = x.searchBleve(ctx, g, q) // as before the columns, for every search
 	default:
 		select {
 		case <-g.cols.readied:
@@ -375,7 +377,7 @@ func (x *Index) whileLoading(ctx context.Context, g *generation, q search.Query)
 		}
 	}()
 	slowHook(bctx)
-	out, err := x.searchBleve(bctx, g.idx, q)
+	out, err := x.searchBleve(bctx, g, q)
 	if err != nil && ctx.Err() == nil && g.cols.ready.Load() {
 		return g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
 	}
@@ -392,8 +394,9 @@ var (
 // searchBleve answers q with Bleve alone: filters, facets and sorts read
 // doc values match by match. It serves while the columns of an existing
 // index load after Open.
-func (x *Index) searchBleve(ctx context.Context, idx bleve.Index, q search.Query) (search.Result, error) {
-	cs := clauses(q.Text, x.synonyms, x.longest)
+func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) (search.Result, error) {
+	idx := g.idx
+	cs := asTyped(clauses(q.Text, x.synonyms, x.longest), g.cols.spellings)
 	res, err := idx.SearchInContext(ctx, request(q, cs, false))
 	if err == nil && res.Total == 0 && len(cs) > 0 {
 		// Nothing: were the filters, or the words, the cause?

@@ -20,6 +20,9 @@ type clause struct {
 	marked   string   // as typed with its tone marks (search.Marked), "" if it has none
 	synonyms []string // phrases meaning the same, with their marks (search.MarkedSynonyms)
 	prefix   bool     // the last word typed: it may be the start of a word
+	// otherForms are the forms with other marks that names write the
+	// word typed with (asTyped): a name that has it only so does not match.
+	otherForms []string
 }
 
 // clauses reads the words of text into clauses, taking the longest
@@ -115,6 +118,9 @@ func textQueries(cs []clause, shop bool) []query.Query {
 	out := make([]query.Query, 0, len(cs))
 	for _, c := range cs {
 		q := clauseQuery(c, fieldText, 1)
+		if len(c.otherForms) > 0 {
+			q = typedAsWritten(c)
+		}
 		if shop {
 			q = bleve.NewDisjunctionQuery(q, shopQuery(c, len(cs) > 1))
 		}
@@ -174,6 +180,59 @@ func clauseQuery(c clause, field string, boost float64) query.Query {
 		alts = append(alts, synonym(s, boost*synonymBoost))
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// typedAsWritten is clauseQuery in fieldText for a clause typed with marks
+// that names also write otherwise (asTyped): it leaves out the products
+// whose name has the word only in those other forms. "dứa" (pineapple) is
+// not Dừa sáp (coconut), "nấm" (mushroom) not Bưởi Năm Roi; a word the
+// name does not have, in the description or the place, still matches
+// folded, and a name written without marks matches.
+func typedAsWritten(c clause) query.Query {
+	forms := make([]query.Query, len(c.otherForms))
+	for i, w := range c.otherForms {
+		forms[i] = term(w, fieldMarked, 0)
+	}
+	otherForm := bleve.NewBooleanQuery()
+	otherForm.AddMust(bleve.NewDisjunctionQuery(forms...))
+	otherForm.AddMustNot(term(c.marked, fieldMarked, 0))
+	q := bleve.NewBooleanQuery()
+	q.AddMust(typed(c, fieldText, 1))
+	q.AddMustNot(otherForm)
+	if len(c.synonyms) == 0 {
+		return q
+	}
+	alts := []query.Query{q}
+	for _, s := range c.synonyms {
+		alts = append(alts, synonym(s, synonymBoost))
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// asTyped returns cs with otherForms set on the clauses of one word typed
+// with marks, a member of the synonym table or a word some product's name
+// writes so, that names also write with other marks. A word typed with
+// marks no name has, most often marks typed wrong ("dúa"), still matches
+// folded.
+func asTyped(cs []clause, names *spellings) []clause {
+	var out []clause
+	for i, c := range cs {
+		if c.marked == "" || strings.Contains(c.phrase, " ") {
+			continue
+		}
+		written, others := names.of(c.phrase, c.marked)
+		if len(others) == 0 || !written && !synonymMembers[c.marked] {
+			continue
+		}
+		if out == nil {
+			out = append([]clause(nil), cs...)
+		}
+		out[i].otherForms = others
+	}
+	if out == nil {
+		return cs
+	}
+	return out
 }
 
 // synonym matches s, a member of the synonym table as search.Marked writes

@@ -1,0 +1,59 @@
+package bleveindex
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ocopmarket/market/search"
+)
+
+// spellings knows, for each folded word of the products' names, how the
+// names write it with marks: "dua" is dứa, dừa and dưa. A word typed with
+// marks then leaves out exactly the names that write it otherwise
+// (asTyped), and a word no name writes otherwise costs nothing.
+//
+// It only grows: a product deleted or renamed leaves its spellings, which
+// at worst make a search exclude a spelling no name has any more.
+type spellings struct {
+	mu    sync.RWMutex
+	forms map[string][]string // folded word → its marked forms, without the folded form itself
+}
+
+func newSpellings() *spellings { return &spellings{forms: map[string][]string{}} }
+
+// add records the words of a name as fieldMarked holds them (markedName).
+func (s *spellings) add(marked string) {
+	for _, w := range strings.Fields(marked) {
+		f := search.Fold(w)
+		if f == w || w == unmarkedName {
+			continue
+		}
+		s.mu.RLock()
+		known := slices.Contains(s.forms[f], w)
+		s.mu.RUnlock()
+		if known {
+			continue
+		}
+		s.mu.Lock()
+		if !slices.Contains(s.forms[f], w) {
+			s.forms[f] = append(s.forms[f], w)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// of returns whether a name writes the folded word folded as marked, and
+// the other marked forms names write it with.
+func (s *spellings) of(folded, marked string) (written bool, others []string) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, w := range s.forms[folded] {
+		if w == marked {
+			written = true
+		} else {
+			others = append(others, w)
+		}
+	}
+	return written, others
+}
