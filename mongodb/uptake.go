@@ -129,13 +129,19 @@ func activeSellersPipeline(sc uptake.Scope) mongo.Pipeline {
 	}
 }
 
-// sellersPipeline groups the sellers registered before AsOf by kind.
+// sellersPipeline groups the sellers registered before AsOf by kind,
+// counting those verified before it and, of those, the ones with an
+// active listing: on sale.
 func sellersPipeline(sc uptake.Scope) mongo.Pipeline {
 	match := bson.D{}
 	if rs := inRegions(sc.Regions); rs != nil {
 		match = append(match, bson.E{Key: "regionId", Value: bson.D{{Key: "$in", Value: rs}}})
 	}
 	match = append(match, bson.E{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: sc.AsOf}}})
+	verified := and(
+		bson.D{{Key: "$eq", Value: bson.A{"$status", "verified"}}},
+		bson.D{{Key: "$lt", Value: bson.A{"$verifiedAt", sc.AsOf}}},
+	)
 	return mongo.Pipeline{
 		{{Key: "$match", Value: match}},
 		{{Key: "$lookup", Value: bson.D{
@@ -155,11 +161,11 @@ func sellersPipeline(sc uptake.Scope) mongo.Pipeline {
 		{{Key: "$group", Value: bson.D{
 			{Key: "_id", Value: "$kind"},
 			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
-			{Key: "verified", Value: bson.D{{Key: "$sum", Value: cond(and(
-				bson.D{{Key: "$eq", Value: bson.A{"$status", "verified"}}},
-				bson.D{{Key: "$lt", Value: bson.A{"$verifiedAt", sc.AsOf}}},
+			{Key: "verified", Value: bson.D{{Key: "$sum", Value: cond(verified, 1, 0)}}},
+			{Key: "withListing", Value: bson.D{{Key: "$sum", Value: cond(and(
+				verified,
+				bson.D{{Key: "$gt", Value: bson.A{bson.D{{Key: "$size", Value: "$listing"}}, 0}}},
 			), 1, 0)}}},
-			{Key: "withListing", Value: bson.D{{Key: "$sum", Value: cond(bson.D{{Key: "$gt", Value: bson.A{bson.D{{Key: "$size", Value: "$listing"}}, 0}}}, 1, 0)}}},
 		}}},
 	}
 }
@@ -178,23 +184,29 @@ func ocopValidExpr(asOf time.Time) bson.D {
 	)
 }
 
-// sellerRegionStages keep the products whose seller lies in the regions.
-func sellerRegionStages(regions []string) []bson.D {
-	rs := inRegions(regions)
-	if rs == nil {
-		return nil
+// sellerOnSaleStages keep the products whose seller lies in the regions
+// and was verified (before asOf, unless it is zero): only the listings of
+// verified sellers are for sale (search.Visible).
+func sellerOnSaleStages(regions []string, asOf time.Time) []bson.D {
+	match := bson.D{{Key: "seller.status", Value: "verified"}}
+	if !asOf.IsZero() {
+		match = append(match, bson.E{Key: "seller.verifiedAt", Value: bson.D{{Key: "$lt", Value: asOf}}})
+	}
+	if rs := inRegions(regions); rs != nil {
+		match = append(match, bson.E{Key: "seller.regionId", Value: bson.D{{Key: "$in", Value: rs}}})
 	}
 	return []bson.D{
 		{{Key: "$lookup", Value: bson.D{{Key: "from", Value: "sellers"}, {Key: "localField", Value: "sellerId"}, {Key: "foreignField", Value: "_id"}, {Key: "as", Value: "seller"}}}},
-		{{Key: "$match", Value: bson.D{{Key: "seller.regionId", Value: bson.D{{Key: "$in", Value: rs}}}}}},
+		{{Key: "$match", Value: match}},
 	}
 }
 
-// productsPipeline groups the active listings of the scope by valid stars
-// (0: no valid certificate), counting those the seller made.
+// productsPipeline groups the active listings of the scope on sale at
+// AsOf by valid stars (0: no valid certificate), counting those the seller
+// made.
 func productsPipeline(sc uptake.Scope) mongo.Pipeline {
 	p := mongo.Pipeline{{{Key: "$match", Value: bson.D{{Key: "status", Value: "active"}, {Key: "createdAt", Value: bson.D{{Key: "$lt", Value: sc.AsOf}}}}}}}
-	p = append(p, sellerRegionStages(sc.Regions)...)
+	p = append(p, sellerOnSaleStages(sc.Regions, sc.AsOf)...)
 	return append(p, bson.D{{Key: "$group", Value: bson.D{
 		{Key: "_id", Value: cond(ocopValidExpr(sc.AsOf), "$ocop.stars", 0)},
 		{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
@@ -203,7 +215,8 @@ func productsPipeline(sc uptake.Scope) mongo.Pipeline {
 }
 
 // coveragePipeline counts the registry certificates of the regions and
-// those carried by a verified, active listing of a seller in the regions.
+// those carried by a verified, active listing on sale of a seller in the
+// regions.
 func coveragePipeline(sc uptake.Scope) mongo.Pipeline {
 	match := bson.D{}
 	if rs := inRegions(sc.Regions); rs != nil {
@@ -216,7 +229,7 @@ func coveragePipeline(sc uptake.Scope) mongo.Pipeline {
 			ocopValidExpr(sc.AsOf),
 		)}}}},
 	}
-	for _, st := range sellerRegionStages(sc.Regions) {
+	for _, st := range sellerOnSaleStages(sc.Regions, sc.AsOf) {
 		listing = append(listing, st)
 	}
 	listing = append(listing, bson.D{{Key: "$limit", Value: 1}}, bson.D{{Key: "$project", Value: bson.D{{Key: "_id", Value: 1}}}})
@@ -269,12 +282,22 @@ func dailyPipeline(sc uptake.Scope, m uptake.Metric) (collection string, daily m
 			mongo.Pipeline{{{Key: "$match", Value: match(inPeriod)}}, group("$createdAt", 1), sortByDay},
 			mongo.Pipeline{{{Key: "$match", Value: match(bson.D{{Key: "$lt", Value: sc.From}})}}, count}, nil
 	case uptake.MetricProducts:
-		products := func(created bson.D, tail ...bson.D) mongo.Pipeline {
-			p := mongo.Pipeline{{{Key: "$match", Value: bson.D{{Key: "status", Value: "active"}, {Key: "createdAt", Value: created}}}}}
-			p = append(p, sellerRegionStages(sc.Regions)...)
+		// On sale from when the product was made or its seller verified,
+		// whichever came later, of sellers verified now.
+		// (Made before the end, since on sale no earlier: the first match
+		// can use the index.)
+		products := func(online bson.D, end time.Time, tail ...bson.D) mongo.Pipeline {
+			p := mongo.Pipeline{{{Key: "$match", Value: bson.D{{Key: "status", Value: "active"}, {Key: "createdAt", Value: bson.D{{Key: "$lt", Value: end}}}}}}}
+			p = append(p, sellerOnSaleStages(sc.Regions, time.Time{})...)
+			p = append(p,
+				bson.D{{Key: "$addFields", Value: bson.D{{Key: "onlineAt", Value: bson.D{{Key: "$max", Value: bson.A{
+					"$createdAt", bson.D{{Key: "$arrayElemAt", Value: bson.A{"$seller.verifiedAt", 0}}},
+				}}}}}}},
+				bson.D{{Key: "$match", Value: bson.D{{Key: "onlineAt", Value: online}}}})
 			return append(p, tail...)
 		}
-		return "products", products(inPeriod, group("$createdAt", 1), sortByDay), products(bson.D{{Key: "$lt", Value: sc.From}}, count), nil
+		return "products", products(inPeriod, sc.To, group("$onlineAt", 1), sortByDay),
+			products(bson.D{{Key: "$lt", Value: sc.From}}, sc.From, count), nil
 	}
 	return "", nil, nil, fmt.Errorf("mongodb: unknown metric %q", m)
 }

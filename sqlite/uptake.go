@@ -446,16 +446,25 @@ func (s *UptakeStore) medianShip(ctx context.Context, rf regionFilter, sc uptake
 	return m.Float64, err
 }
 
+// sellerOnline is a seller whose shop buyers see at the time bound to its
+// one argument: verified before it. (Only active listings of verified
+// sellers are for sale: search.Visible.)
+const sellerOnline = `s.status = 'verified' AND s.verified_at < ?`
+
+// productOnline is when a listing went on sale: when it was made, or when
+// its seller was verified, whichever came later.
+const productOnline = `max(p.created_at, s.verified_at)`
+
 // sellers counts the sellers registered before asOf, by kind, verified
-// and with an active listing.
+// and, of those, with an active listing: on sale.
 func (s *UptakeStore) sellers(ctx context.Context, g groups, asOf time.Time, cs []uptake.Counts) error {
 	at := millis(asOf)
-	args := []any{at, at}
+	args := []any{at, at, at}
 	from, idx := g.from("sellers s", "s.region_id", &args)
 	args = append(args, at)
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+idx+`, s.kind, count(*),
-			coalesce(sum(s.status = 'verified' AND s.verified_at < ?), 0),
-			coalesce(sum(EXISTS (SELECT 1 FROM products p WHERE p.seller_id = s.id AND p.status = 'active' AND p.created_at < ?)), 0)
+			coalesce(sum(`+sellerOnline+`), 0),
+			coalesce(sum(`+sellerOnline+` AND EXISTS (SELECT 1 FROM products p WHERE p.seller_id = s.id AND p.status = 'active' AND p.created_at < ?)), 0)
 		`+from+` WHERE s.created_at < ?
 		GROUP BY 1, s.kind`, args...)
 	if err != nil {
@@ -566,17 +575,17 @@ func (s *UptakeStore) active(ctx context.Context, g groups, scopes []uptake.Scop
 // unexpired at the time bound to its one argument (0: no expiry given).
 const ocopValid = `p.ocop_status = 'verified' AND p.ocop_stars BETWEEN 3 AND 5 AND (p.ocop_expires_at = 0 OR p.ocop_expires_at > ?)`
 
-// products counts the active listings of the scopes' sellers created
-// before asOf, by stars of a valid certificate and by who listed them.
+// products counts the active listings of the scopes' sellers that were on
+// sale at asOf, by stars of a valid certificate and by who listed them.
 func (s *UptakeStore) products(ctx context.Context, g groups, asOf time.Time, cs []uptake.Counts) error {
 	at := millis(asOf)
 	args := []any{at}
 	from, idx := g.from("sellers s", "s.region_id", &args)
-	args = append(args, at)
+	args = append(args, at, at)
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+idx+`, CASE WHEN `+ocopValid+` THEN p.ocop_stars ELSE 0 END AS stars,
 			count(*), coalesce(sum(p.assisted = 0), 0)
 		`+from+` CROSS JOIN products p ON p.seller_id = s.id
-		WHERE p.status = 'active' AND p.created_at < ?
+		WHERE p.status = 'active' AND p.created_at < ? AND `+sellerOnline+`
 		GROUP BY 1, stars`, args...)
 	if err != nil {
 		return err
@@ -608,9 +617,10 @@ func (s *UptakeStore) products(ctx context.Context, g groups, asOf time.Time, cs
 }
 
 // registry counts the certificates of the scopes' registries, and those
-// that a valid, active listing of a seller of the same scope carries.
+// that a valid, active listing on sale of a seller of the same scope
+// carries.
 func (s *UptakeStore) registry(ctx context.Context, g groups, asOf time.Time, cs []uptake.Counts) error {
-	args := []any{millis(asOf)}
+	args := []any{millis(asOf), millis(asOf)}
 	listingIn := "1"
 	if !g.country {
 		listingIn = `s.region_id IN (SELECT key FROM json_each(?) WHERE value = g.value)`
@@ -619,7 +629,7 @@ func (s *UptakeStore) registry(ctx context.Context, g groups, asOf time.Time, cs
 	from, idx := g.from("ocop_registry r", "r.region_id", &args)
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+idx+`, count(*), coalesce(sum(EXISTS (
 			SELECT 1 FROM products p JOIN sellers s ON s.id = p.seller_id
-			WHERE upper(trim(p.ocop_number)) = r.certificate_key AND p.status = 'active' AND `+ocopValid+` AND `+listingIn+`)), 0)
+			WHERE upper(trim(p.ocop_number)) = r.certificate_key AND p.status = 'active' AND `+ocopValid+` AND `+sellerOnline+` AND `+listingIn+`)), 0)
 		`+from+` GROUP BY 1`, args...)
 	if err != nil {
 		return err
@@ -674,10 +684,11 @@ func (s *UptakeStore) Daily(ctx context.Context, sc uptake.Scope, m uptake.Metri
 			WHERE ` + rf.in("s.region_id", &args) + ` AND s.created_at >= ? AND s.created_at < ?
 			GROUP BY d ORDER BY d`
 	case uptake.MetricProducts:
-		listed := `FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.status = 'active' AND `
-		before = `SELECT count(*) ` + listed + rf.in("s.region_id", &beforeArgs) + ` AND p.created_at < ?`
-		query = `SELECT ` + day("p.created_at") + ` AS d, count(*) ` + listed + rf.in("s.region_id", &args) + `
-			AND p.created_at >= ? AND p.created_at < ? GROUP BY d ORDER BY d`
+		// On sale from productOnline, of sellers verified now.
+		listed := `FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.status = 'active' AND s.status = 'verified' AND `
+		before = `SELECT count(*) ` + listed + rf.in("s.region_id", &beforeArgs) + ` AND ` + productOnline + ` < ?`
+		query = `SELECT ` + day(productOnline) + ` AS d, count(*) ` + listed + rf.in("s.region_id", &args) + `
+			AND ` + productOnline + ` >= ? AND ` + productOnline + ` < ? GROUP BY d ORDER BY d`
 	default:
 		return uptake.Daily{}, fmt.Errorf("sqlite: unknown metric %q", m)
 	}

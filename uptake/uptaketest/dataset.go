@@ -117,6 +117,12 @@ func Fixed() Dataset {
 			{ID: "p7", SellerID: "s2", Status: "active", CreatedBy: "acc-s2", OCOPStars: 5, OCOPNumber: " ct-005 ", OCOPStatus: "verified", OCOPExpiresAt: At(2028, 1, 1, 0, 0), CreatedAt: At(2026, january, 10, 9, 0)},
 			// Listed in February.
 			{ID: "p8", SellerID: "s2", Status: "active", CreatedBy: "acc-s2", CreatedAt: At(2026, february, 3, 9, 0)},
+			// Of a seller not verified yet (s3): not on sale, so neither
+			// listed nor online for CT-006.
+			{ID: "p9", SellerID: "s3", Status: "active", CreatedBy: "acc-s3", OCOPStars: 3, OCOPNumber: "CT-006", OCOPStatus: "verified", OCOPExpiresAt: At(2028, 1, 1, 0, 0), CreatedAt: At(2026, january, 21, 9, 0)},
+			// Listed on 5 February, a day before its seller was verified:
+			// on sale from 6 February.
+			{ID: "p10", SellerID: "s5", Status: "active", CreatedBy: "acc-s5", CreatedAt: At(2026, february, 5, 9, 30)},
 		},
 		Orders: []Order{
 			// Cash on delivery, shipped to another commune of Cần Thơ 12 hours later.
@@ -169,7 +175,8 @@ func Fixed() Dataset {
 
 // RegistryCSV is Cần Thơ's registry: six certificates, of which CT-001
 // (p1) and CT-005 (p7) are on a verified, active, unexpired listing; CT-002
-// is expired, CT-003 unverified, CT-004 paused, CT-006 not online.
+// is expired, CT-003 unverified, CT-004 paused, CT-006 listed by a seller
+// not verified yet (p9).
 const RegistryCSV = "\uFEFFcertificateNo,productName,stars,holder\r\n" +
 	"CT-001,Hoa súng Lê Sánh,4,Hộ Nguyễn Văn Một\r\n" +
 	"CT-002,Bánh pía,3,HTX Ninh Kiều\r\n" +

@@ -73,12 +73,12 @@ func Run(t *testing.T, open func(t *testing.T) Fixture) {
 		want := uptake.Summary{
 			RegionID: CanTho, RegionName: "TP Cần Thơ", Period: jan2026,
 			// s1, s2, s3 (s4 is in An Giang, s5 registered in February);
-			// s3 is pending and has no listing; s1 and s2 had orders in the 30
-			// days before 1 February.
+			// s3 is pending: its listing p9 is not on sale; s1 and s2 had
+			// orders in the 30 days before 1 February.
 			Sellers: uptake.SellerFigures{Total: 3, Verified: 2, WithListing: 2, Active30d: 2,
 				ByKind: map[string]int64{"household": 1, "cooperative": 1, "enterprise": 1}},
 			// Listed: p1, p2, p3, p4, p7 (p5 paused, p6 in An Giang, p8 from
-			// February). Verified and unexpired: p1 (4★), p7 (5★); p3 expired,
+			// February, p9 of a seller not verified). Verified and unexpired: p1 (4★), p7 (5★); p3 expired,
 			// p4 not verified. Registry: CT-001 (p1) and CT-005 (p7, typed
 			// " ct-005 ") of six.
 			Products: uptake.ProductFigures{Listed: 5, OCOPVerified: 2, ByStars: map[int]int64{3: 0, 4: 1, 5: 1},
@@ -134,11 +134,11 @@ func Run(t *testing.T, open func(t *testing.T) Fixture) {
 			t.Fatal(err)
 		}
 		// Only o7, placed at 00:00 on 1 February, not shipped yet. Figures
-		// are taken now (15 February): s5 and p8 count; s1 (o6, o7) and s2
+		// are taken now (15 February): s5, p8 and p10 count; s1 (o6, o7) and s2
 		// (o3 on 20 January) had orders in the last 30 days.
 		o := got.Orders
 		if o.Count != 1 || o.GMV != 70_000 || o.Buyers != 1 || o.RepeatBuyers != 0 || o.Shipped != 0 || got.MedianHoursToShip != 0 ||
-			got.Sellers.Total != 4 || got.Sellers.Active30d != 2 || got.Products.Listed != 6 || got.Payments.ByMethod["cod"] != 1 {
+			got.Sellers.Total != 4 || got.Sellers.Active30d != 2 || got.Products.Listed != 7 || got.Payments.ByMethod["cod"] != 1 {
 			t.Fatalf("February: %+v", got)
 		}
 	})
@@ -177,8 +177,15 @@ func Run(t *testing.T, open func(t *testing.T) Fixture) {
 			{"gmv by month", uptake.MetricGMV, uptake.Month, dec, months, []int64{90_000, 700_000, 70_000}},
 			// Running totals: s1, s2 before December; s3 in January; s5 in February.
 			{"sellers by month", uptake.MetricSellers, uptake.Month, dec, months, []int64{2, 3, 4}},
-			// p1–p4 before December (p5 is paused); p7 in January; p8 in February.
-			{"products by month", uptake.MetricProducts, uptake.Month, dec, months, []int64{4, 5, 6}},
+			// p1–p4 before December (p5 is paused); p7 in January; p8 and
+			// p10 in February. Never p9, whose seller is not verified.
+			{"products by month", uptake.MetricProducts, uptake.Month, dec, months, []int64{4, 5, 7}},
+			// p8 on the 3rd; p10, listed on the 5th, on sale on the 6th,
+			// when its seller was verified.
+			{"products by day from the seller's verification", uptake.MetricProducts, uptake.Day,
+				uptake.Period{From: At(2026, february, 4, 0, 0), To: At(2026, february, 8, 0, 0)},
+				[]time.Time{At(2026, february, 4, 0, 0), At(2026, february, 5, 0, 0), At(2026, february, 6, 0, 0), At(2026, february, 7, 0, 0)},
+				[]int64{6, 6, 7, 7}},
 			// o6 at 23:59 on the 31st and o7 at 00:00 on the 1st fall on their own days…
 			{"orders by day across the month's end", uptake.MetricOrders, uptake.Day,
 				uptake.Period{From: At(2026, january, 30, 0, 0), To: At(2026, february, 3, 0, 0)},
@@ -222,11 +229,12 @@ func Run(t *testing.T, open func(t *testing.T) Fixture) {
 		}
 		tx, nk, ck := byID[ThanhXuan], byID[NinhKieu], byID[CaiKhe]
 		// Thạnh Xuân: o1, o2, o6. Ninh Kiều: o3 counted, o4 and o9 cancelled.
-		// Cái Khế: s3 alone, pending, without listing or order.
+		// Cái Khế: s3 alone, pending, without order; its listing p9 is not on sale.
 		if tx.Orders.Count != 3 || tx.Orders.GMV != 400_000 || tx.Orders.OutsideRegion != 2 ||
 			nk.Orders.Count != 1 || nk.Orders.GMV != 300_000 || nk.Orders.Cancelled != 2 || nk.Sellers.Total != 1 || nk.Products.Listed != 3 ||
 			nk.Payments.CashlessShareByCount != 1 || nk.Orders.Shipped != 0 ||
-			ck.Sellers.Total != 1 || ck.Sellers.Verified != 0 || ck.Sellers.ByKind["enterprise"] != 1 || ck.Orders.Count != 0 {
+			ck.Sellers.Total != 1 || ck.Sellers.Verified != 0 || ck.Sellers.WithListing != 0 || ck.Products.Listed != 0 ||
+			ck.Sellers.ByKind["enterprise"] != 1 || ck.Orders.Count != 0 {
 			t.Fatalf("rows:\nThạnh Xuân %+v\nNinh Kiều %+v\nCái Khế %+v", tx, nk, ck)
 		}
 		var total int64
