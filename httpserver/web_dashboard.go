@@ -258,6 +258,13 @@ func (s *Server) kpiGroups(lang string, sum uptake.Summary) []kpiGroup {
 	if all := o.Count + o.Cancelled; all > 0 {
 		cancelled.Hint = t("kpi.cancel_rate", pct(float64(o.Cancelled)/float64(all)))
 	}
+	// A share of nothing is "—", as the CSV leaves it empty.
+	share := func(f float64, of int64, label, none string) kpi {
+		if of == 0 {
+			return kpi{Value: "—", Label: t(label), Hint: t(none)}
+		}
+		return kpi{Value: pct(f), Label: t(label)}
+	}
 	gmv := kpiVND(o.GMV, lang)
 	return []kpiGroup{
 		{Title: t("kpi.group_sellers"), KPIs: []kpi{
@@ -269,7 +276,7 @@ func (s *Server) kpiGroups(lang string, sum uptake.Summary) []kpiGroup {
 			{Value: n(pr.Listed), Label: t("kpi.products")},
 			{Value: n(pr.OCOPVerified), Label: t("kpi.ocop"), Hint: t("kpi.by_stars", n(pr.ByStars[3]), n(pr.ByStars[4]), n(pr.ByStars[5]))},
 			coverage,
-			{Value: pct(sum.SelfServiceShare), Label: t("kpi.self_service")},
+			share(sum.SelfServiceShare, pr.Listed, "kpi.self_service", "kpi.listings_none"),
 		}},
 		{Title: t("kpi.group_orders"), KPIs: []kpi{
 			{Value: n(o.Count), Label: t("kpi.orders")},
@@ -281,8 +288,8 @@ func (s *Server) kpiGroups(lang string, sum uptake.Summary) []kpiGroup {
 			ship,
 		}},
 		{Title: t("kpi.group_payments"), KPIs: []kpi{
-			{Value: pct(sum.Payments.CashlessShareByCount), Label: t("kpi.cashless_count")},
-			{Value: pct(sum.Payments.CashlessShareByValue), Label: t("kpi.cashless_value")},
+			share(sum.Payments.CashlessShareByCount, o.Count, "kpi.cashless_count", "kpi.orders_none"),
+			share(sum.Payments.CashlessShareByValue, o.Count, "kpi.cashless_value", "kpi.orders_none"),
 		}},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/uptake"
 )
 
 func TestKPIVND(t *testing.T) {
@@ -72,5 +73,34 @@ func TestDecimalText(t *testing.T) {
 		if got := decimalText(c.f, "en"); got != c.en {
 			t.Errorf("decimalText(%v, en) = %q, want %q", c.f, got, c.en)
 		}
+	}
+}
+
+// A share of nothing reads "—" with why, not 0 %: a month without orders
+// has no cashless share, a region without listings no self-service share.
+func TestKPIGroupsShareOfNothing(t *testing.T) {
+	s := testServer(t)
+	values := func(sum uptake.Summary) map[string]string {
+		out := map[string]string{}
+		for _, g := range s.kpiGroups("en", sum) {
+			for _, k := range g.KPIs {
+				out[k.Label] = k.Value + " | " + k.Hint
+			}
+		}
+		return out
+	}
+	got := values(uptake.Summary{})
+	for label, want := range map[string]string{
+		"orders paid without cash":                "— | No order this month.",
+		"listings made by the sellers themselves": "— | No product on sale yet.",
+	} {
+		if got[label] != want {
+			t.Errorf("%s: %q, want %q", label, got[label], want)
+		}
+	}
+	got = values(uptake.Summary{Orders: uptake.OrderFigures{Count: 4}, Products: uptake.ProductFigures{Listed: 5},
+		Payments: uptake.PaymentFigures{CashlessShareByCount: 0}, SelfServiceShare: 0.6})
+	if got["orders paid without cash"] != "0% | " || got["listings made by the sellers themselves"] != "60% | " {
+		t.Errorf("shares of something: %v", got)
 	}
 }

@@ -405,6 +405,8 @@ func webMessages() map[string]market.Text {
 		"kpi.hours":                market.T("%s giờ", "%s h"),
 		"kpi.ship_of":              market.T("tính trên %s đơn đã gửi", "over %s shipped orders"),
 		"kpi.ship_none":            market.T("Chưa có đơn nào được gửi trong tháng.", "No order was shipped this month."),
+		"kpi.orders_none":          market.T("Chưa có đơn nào trong tháng.", "No order this month."),
+		"kpi.listings_none":        market.T("Chưa có sản phẩm nào đang bán.", "No product on sale yet."),
 		"kpi.cashless_count":       market.T("đơn thanh toán không tiền mặt", "orders paid without cash"),
 		"kpi.cashless_value":       market.T("giá trị thanh toán không tiền mặt", "of the value paid without cash"),
 		"chart.orders":             market.T("Đơn hàng theo tháng", "Orders by month"),

@@ -26,7 +26,8 @@ var exportColumns = []string{
 
 // WriteCSV writes rows as a spreadsheet-friendly CSV: UTF-8 with a
 // byte-order mark (so Excel shows Vietnamese), Vietnamese headers, dates
-// in Vietnam time, shares as decimals with a dot.
+// in Vietnam time, shares as decimals with a dot, left empty where there
+// is nothing to take a share of.
 func WriteCSV(w io.Writer, rows []Row) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString("\uFEFF"); err != nil {
@@ -39,6 +40,14 @@ func WriteCSV(w io.Writer, rows []Row) error {
 	}
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	// share is empty, as the officials' page shows "—", where there is
+	// nothing to take a share of: no registry, no order, no listing.
+	share := func(x float64, of int64) string {
+		if of == 0 {
+			return ""
+		}
+		return f(x)
+	}
 	for _, r := range rows {
 		median := ""
 		if r.Orders.Shipped > 0 {
@@ -49,12 +58,12 @@ func WriteCSV(w io.Writer, rows []Row) error {
 			i(r.Sellers.Total), i(r.Sellers.Verified), i(r.Sellers.WithListing), i(r.Sellers.Active30d),
 			i(r.Sellers.ByKind["household"]), i(r.Sellers.ByKind["cooperative"]), i(r.Sellers.ByKind["enterprise"]),
 			i(r.Products.Listed), i(r.Products.OCOPVerified), i(r.Products.ByStars[3]), i(r.Products.ByStars[4]), i(r.Products.ByStars[5]),
-			i(r.Products.Registry), f(r.Products.OCOPCoverage),
+			i(r.Products.Registry), share(r.Products.OCOPCoverage, r.Products.Registry),
 			i(r.Orders.Count), i(int64(r.Orders.GMV)), i(int64(r.Orders.Average)), i(r.Orders.Buyers), i(r.Orders.RepeatBuyers),
 			i(r.Orders.OutsideRegion), i(r.Orders.Cancelled),
 			i(r.Payments.ByMethod["cod"]), i(r.Payments.ByMethod["card"]), i(r.Payments.ByMethod["bank_transfer"]),
-			f(r.Payments.CashlessShareByCount), f(r.Payments.CashlessShareByValue),
-			f(r.SelfServiceShare), median,
+			share(r.Payments.CashlessShareByCount, r.Orders.Count), share(r.Payments.CashlessShareByValue, r.Orders.Count),
+			share(r.SelfServiceShare, r.Products.Listed), median,
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
