@@ -211,9 +211,60 @@ func (w *webUI) tr(lang, key string, args ...any) string {
 	return s
 }
 
+// unitNames are the selling units (catalog.Units) in English; pages in
+// Vietnamese show them as sellers chose them.
+var unitNames = map[string]string{
+	"tạ": "quintal", "trái": "piece", "quả": "piece", "bó": "bunch", "hộp": "box", "chai": "bottle",
+	"túi": "bag", "cây": "piece", "hũ": "jar", "lọ": "jar", "gói": "pack", "con": "head", "chậu": "pot",
+	"lít": "litre", "cái": "piece", "bộ": "set", "phần": "portion", "khay": "tray", "xâu": "string",
+	"bao": "sack", "thùng": "crate", "vé": "ticket", "đêm": "night", "người": "person",
+}
+
+// unitPlurals are the English names that do not just take an s.
+var unitPlurals = map[string]string{
+	"kg": "kg", "g": "g", "bunch": "bunches", "box": "boxes", "head": "head", "person": "people",
+}
+
+// unit returns a selling unit in lang, as a price is per it.
+func unit(lang, u string) string { return units(lang, 1, u) }
+
+// units returns a selling unit in lang, as n of it are counted: "bó", in
+// English "1 bunch", "3 bunches".
+func units(lang string, n int64, u string) string {
+	if lang != "en" {
+		return u
+	}
+	name, ok := unitNames[u]
+	if !ok {
+		return u
+	}
+	if n == 1 || n == -1 {
+		return name
+	}
+	if p, ok := unitPlurals[name]; ok {
+		return p
+	}
+	return name + "s"
+}
+
+// count is a number a template has, of whatever integer type, for units.
+func count(n any) int64 {
+	switch v := n.(type) {
+	case int:
+		return int64(v)
+	case int32:
+		return int64(v)
+	case int64:
+		return v
+	}
+	return 0
+}
+
 func (w *webUI) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":        func(key string, args ...any) string { return w.tr(lang, key, args...) },
+		"unit":     func(u string) string { return unit(lang, u) },
+		"units":    func(n any, u string) string { return units(lang, count(n), u) },
 		"text":     func(t market.Text) string { return t.In(lang) },
 		"vnd":      func(v market.VND) string { return v.String() },
 		"date":     webDate,

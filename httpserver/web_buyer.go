@@ -297,9 +297,9 @@ func (s *Server) cartContents(r *http.Request, lang string) cartPage {
 		row.LineTotal = row.UnitPrice * market.VND(l.Qty)
 		switch {
 		case l.Qty > prod.Stock:
-			row.Problem = s.web.tr(lang, "cart.short", prod.Stock, prod.Unit)
+			row.Problem = s.web.tr(lang, "cart.short", prod.Stock, units(lang, int64(prod.Stock), prod.Unit))
 		case l.Qty < prod.MinOrderQty:
-			row.Problem = s.web.tr(lang, "cart.below_min", prod.MinOrderQty, prod.Unit)
+			row.Problem = s.web.tr(lang, "cart.below_min", prod.MinOrderQty, units(lang, int64(prod.MinOrderQty), prod.Unit))
 		}
 		problems = problems || row.Problem != ""
 		i, ok := bySeller[sel.ID]

@@ -251,12 +251,16 @@ func isFormError(err error) bool {
 // productFormData is what the product form offers to choose from.
 func (s *Server) productFormData(p *page, prod *catalog.Product) productFormPage {
 	var data productFormPage
-	unit := p.Form.Get("unit")
-	if unit == "" {
-		unit = "kg"
+	chosen := p.Form.Get("unit")
+	if chosen == "" {
+		chosen = "kg"
 	}
 	for _, u := range catalog.Units() {
-		data.Units = append(data.Units, option{Value: u, Label: u, Selected: u == unit})
+		label := u
+		if name := unit(p.Lang, u); name != u {
+			label = name + " (" + u + ")"
+		}
+		data.Units = append(data.Units, option{Value: u, Label: label, Selected: u == chosen})
 	}
 	cat := p.Form.Get("categoryId")
 	for _, g := range catalog.CategoryChildren("") {

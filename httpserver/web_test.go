@@ -659,3 +659,33 @@ func TestWebMultipartLeavesNoTemporaryFiles(t *testing.T) {
 		t.Fatalf("%d temporary files left behind", len(left))
 	}
 }
+
+// Selling units read in English on English pages, counted as English
+// counts them; Vietnamese pages show them as the seller chose them.
+func TestUnitsInEnglish(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		n    int64
+		unit string
+		want string
+	}{
+		{"en", 1, "bó", "bunch"},
+		{"en", 20, "bó", "bunches"},
+		{"en", 3, "hộp", "boxes"},
+		{"en", 2, "chai", "bottles"},
+		{"en", 5, "kg", "kg"},
+		{"en", 2, "người", "people"},
+		{"en", 0, "trái", "pieces"},
+		{"vi", 20, "bó", "bó"},
+		{"en", 2, "xyz", "xyz"},
+	} {
+		if got := units(tt.lang, tt.n, tt.unit); got != tt.want {
+			t.Errorf("units(%q, %d, %q) = %q, want %q", tt.lang, tt.n, tt.unit, got, tt.want)
+		}
+	}
+	for _, u := range catalog.Units() {
+		if u != "kg" && u != "g" && unit("en", u) == u {
+			t.Errorf("the unit %q has no English name", u)
+		}
+	}
+}
