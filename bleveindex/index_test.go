@@ -116,6 +116,8 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 		doc("x2", "Bánh tét Hoà Bình", "Gói lá chuối."), // the newer tone convention
 		doc("x3", "Kẹo dừa vị dứa", "Hai vị."),
 		doc("x4", "Gạo Hòa An", "Gạo mới."), // the older
+		doc("x5", "Hoa súng hồng", "Cọng dài."),
+		doc("x6", "Banh hoa hong", "Khong dau."), // no marks: hoà, or hoa
 	)
 	if err := idx.Upsert(ctx, docs); err != nil {
 		t.Fatal(err)
@@ -135,8 +137,9 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 		{"hòa bình", []string{"x2"}, nil},
 		{"hoà bình", []string{"x2"}, nil},
 		{"bánh hòa", []string{"x2"}, nil},
-		{"hòa", []string{"x2", "x4"}, nil},
-		{"hoà", []string{"x2", "x4"}, nil},
+		{"hòa", []string{"x2", "x4", "x6"}, []string{"x5"}},
+		{"hoà", []string{"x2", "x4", "x6"}, []string{"x5"}},
+		{"hoa", []string{"x2", "x4", "x5", "x6"}, nil},
 		// Cần is in no name here: the place still matches.
 		{"cần thơ", []string{"p02", "x2"}, nil},
 	}

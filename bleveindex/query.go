@@ -185,9 +185,10 @@ func clauseQuery(c clause, field string, boost float64) query.Query {
 // typedAsWritten is clauseQuery in fieldText for a clause typed with marks
 // that names also write otherwise (asTyped): it leaves out the products
 // whose name has the word only in those other forms. "dứa" (pineapple) is
-// not Dừa sáp (coconut), "nấm" (mushroom) not Bưởi Năm Roi; a word the
-// name does not have, in the description or the place, still matches
-// folded, and a name written without marks matches.
+// not Dừa sáp (coconut), "nấm" (mushroom) not Bưởi Năm Roi, "hòa" not Hoa
+// súng (flower); a word the name does not have, in the description or the
+// place, still matches folded, and a name written without any marks
+// matches.
 func typedAsWritten(c clause) query.Query {
 	forms := make([]query.Query, len(c.otherForms))
 	for i, w := range c.otherForms {
@@ -195,7 +196,7 @@ func typedAsWritten(c clause) query.Query {
 	}
 	otherForm := bleve.NewBooleanQuery()
 	otherForm.AddMust(bleve.NewDisjunctionQuery(forms...))
-	otherForm.AddMustNot(term(c.marked, fieldMarked, 0))
+	otherForm.AddMustNot(term(c.marked, fieldMarked, 0), term(unmarkedName, fieldMarked, 0))
 	q := bleve.NewBooleanQuery()
 	q.AddMust(typed(c, fieldText, 1))
 	q.AddMustNot(otherForm)
