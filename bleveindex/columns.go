@@ -246,15 +246,16 @@ func contentSum(d *search.Document) uint64 {
 }
 
 // textSum is a 64-bit FNV-1a hash of the words of a document, all that a
-// text query reads (mapping.go's name, marked, text, prefix and shop fields are
-// made of them): two versions of a product with the same textSum match
-// the same searches, with the same scores.
+// text query reads (mapping.go's name, marked, text, prefix, shop and
+// category fields are made of them): two versions of a product with the
+// same textSum match the same searches, with the same scores.
 func textSum(d *search.Document) uint64 {
 	h := newHasher()
 	h.str(d.Name)
 	h.str(d.Description)
 	h.str(d.SellerName)
 	h.str(d.RegionName)
+	h.str(search.CategoryNames(d.CategoryIDs))
 	return h.Sum64()
 }
 

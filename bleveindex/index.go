@@ -146,9 +146,9 @@ func create(path string) (bleve.Index, error) {
 // the version it was made with under mappingKey. Version 2 added
 // fieldMarked, version 3 moved the shop's name out of fieldText into
 // fieldShop, version 4 places every tone of fieldMarked and
-// fieldShopMarked one way (search.Marked: "hòa" is "hoà"); generations
-// without a version are older.
-const mappingVersion = "4"
+// fieldShopMarked one way (search.Marked: "hòa" is "hoà"), version 5 added
+// fieldCategory; generations without a version are older.
+const mappingVersion = "5"
 
 var mappingKey = []byte("ocop.mapping")
 

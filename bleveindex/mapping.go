@@ -22,6 +22,7 @@ const (
 	fieldText       = "text"       // folded name, description and region name: the product's own words and place
 	fieldShop       = "shop"       // folded seller name: matched only when the words match no product (shopQuery)
 	fieldShopMarked = "shopMarked" // the seller name with its tone marks, for words typed with them
+	fieldCategory   = "category"   // folded names of the categories (search.CategoryNames): matched as fieldShop
 	fieldPrefix     = "prefix"     // the first 1 to shortPrefix letters of every word of text
 	fieldFacet      = "facet"      // facet values, as facetTerm makes them; also filtered on
 	fieldSeller     = "seller"
@@ -45,6 +46,7 @@ type entry struct {
 	Text       string   `json:"text"`
 	Shop       string   `json:"shop"`
 	ShopMarked string   `json:"shopMarked"`
+	Category   string   `json:"category"`
 	Prefix     string   `json:"prefix"`
 	Facet      []string `json:"facet"`
 	Seller     string   `json:"seller"`
@@ -128,6 +130,7 @@ func toEntry(d search.Document) (entry, sums, error) {
 		Text:       text,
 		Shop:       search.Fold(d.SellerName),
 		ShopMarked: search.Marked(d.SellerName),
+		Category:   search.Fold(search.CategoryNames(d.CategoryIDs)),
 		Prefix:     shortPrefixes(text),
 		Facet:      facet,
 		Seller:     d.SellerID,
@@ -254,6 +257,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fieldText, text(true))
 	doc.AddFieldMappingsAt(fieldShop, text(false))
 	doc.AddFieldMappingsAt(fieldShopMarked, text(false))
+	doc.AddFieldMappingsAt(fieldCategory, text(false))
 	doc.AddFieldMappingsAt(fieldPrefix, text(false))
 	doc.AddFieldMappingsAt(fieldFacet, keyword())
 	seller := keyword()

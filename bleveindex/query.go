@@ -107,13 +107,14 @@ const (
 
 // textQueries returns, for each clause, a query matching it anywhere in
 // the product's own words and place, and with shop in its shop's name
-// too; all of them must match.
+// and its categories' names too; all of them must match.
 //
-// The shop's name counts only when the words match no product without it
-// (the caller's second walk): a shop's name often says what it sells
-// best ("… – Mật ong rừng tràm"), and a buyer who types "mật ong" wants
-// honey, not the same shop's coconuts; one who types a shop's name,
-// which no product says, gets that shop's products.
+// The names of the shop and the categories count only when the words
+// match no product without them (the caller's second walk): a shop's name
+// often says what it sells best ("… – Mật ong rừng tràm"), and a buyer
+// who types "mật ong" wants honey, not the same shop's coconuts; one who
+// types a shop's name, which no product says, gets that shop's products,
+// and one who types "rau", which no product's name says, the vegetables.
 func textQueries(cs []clause, shop bool) []query.Query {
 	out := make([]query.Query, 0, len(cs))
 	for _, c := range cs {
@@ -122,7 +123,9 @@ func textQueries(cs []clause, shop bool) []query.Query {
 			q = typedAsWritten(c)
 		}
 		if shop {
-			q = bleve.NewDisjunctionQuery(q, shopQuery(c, len(cs) > 1))
+			// A category's name weighs little: a product named so, or
+			// sold by a shop named so, comes first.
+			q = bleve.NewDisjunctionQuery(q, shopQuery(c, len(cs) > 1), typed(c, fieldCategory, 0.2))
 		}
 		out = append(out, q)
 	}

@@ -191,8 +191,8 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 }
 
 // ask asks Meilisearch for q in the products' own words and places, and
-// when the words, filters aside, match no product so, in the shops' names
-// too (as the embedded engine's textQueries do). It reports whether the
+// when the words, filters aside, match no product so, in the shops' and
+// categories' names too (as the embedded engine's textQueries do). It reports whether the
 // words, filters aside, matched anything.
 func (x *Index) ask(ctx context.Context, q search.Query) (*meilisearch.SearchResponse, bool, error) {
 	text, req, err := searchRequest(q, false)

@@ -63,6 +63,7 @@ type document struct {
 	DescriptionFolded string   `json:"descriptionFolded"`
 	SellerNameFolded  string   `json:"sellerNameFolded"`
 	RegionNameFolded  string   `json:"regionNameFolded"`
+	CategoryNames     string   `json:"categoryNamesFolded"`
 }
 
 func toDocument(d search.Document) document {
@@ -79,6 +80,7 @@ func toDocument(d search.Document) document {
 		DescriptionFolded: search.Fold(d.Description),
 		SellerNameFolded:  search.Fold(d.SellerName),
 		RegionNameFolded:  search.Fold(d.RegionName),
+		CategoryNames:     search.Fold(search.CategoryNames(d.CategoryIDs)),
 	}
 }
 
@@ -181,16 +183,22 @@ func sortOrder(s search.Sort, hasText bool) []string {
 }
 
 // ownAttributes are the searched attributes of a product's own words and
-// place; the shop's name is searched only for words that match no product
-// there (shopAttribute, see Index.Search).
+// place; the shop's name and the categories' names are searched only for
+// words that match no product there (shopAttribute, categoryAttribute, see
+// Index.Search).
 var ownAttributes = []string{"nameFolded", "descriptionFolded", "regionNameFolded"}
 
 const shopAttribute = "sellerNameFolded"
 
+// categoryAttribute holds the names of a product's categories, searched
+// with the shop's name (search.CategoryNames): "rau", which no product
+// says, finds the vegetables.
+const categoryAttribute = "categoryNamesFolded"
+
 // searchRequest builds the Meilisearch search for q: the text folded as
 // the documents' searched fields are, searched in the products' own words
-// and places (with shop, in the shops' names too), every word required,
-// exact totals by page, facets.
+// and places (with shop, in the shops' and categories' names too), every
+// word required, exact totals by page, facets.
 func searchRequest(q search.Query, shop bool) (text string, req *meilisearch.SearchRequest, err error) {
 	q, err = q.Normalize()
 	if err != nil {
@@ -216,15 +224,15 @@ func searchRequest(q search.Query, shop bool) (text string, req *meilisearch.Sea
 	if text != "" {
 		req.AttributesToSearchOn = ownAttributes
 		if shop {
-			req.AttributesToSearchOn = append(slices.Clip(ownAttributes), shopAttribute)
+			req.AttributesToSearchOn = append(slices.Clip(ownAttributes), shopAttribute, categoryAttribute)
 		}
 	}
 	return text, req, nil
 }
 
 // countRequest counts the products text matches, filters aside, in their
-// own words and places (with shop, in the shops' names too): one hit, no
-// facets.
+// own words and places (with shop, in the shops' and categories' names
+// too): one hit, no facets.
 func countRequest(text string, shop bool) *meilisearch.SearchRequest {
 	_, req, _ := searchRequest(search.Query{Text: text, PerPage: 1}, shop)
 	req.Facets = nil
@@ -254,7 +262,7 @@ func settings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		// The order ranks matches in the name above the description and
 		// the places.
-		SearchableAttributes: []string{"nameFolded", "descriptionFolded", shopAttribute, "regionNameFolded"},
+		SearchableAttributes: []string{"nameFolded", "descriptionFolded", shopAttribute, "regionNameFolded", categoryAttribute},
 		DisplayedAttributes: []string{
 			"id", "name", "description", "categoryId", "categoryIds", "sellerId", "sellerName",
 			"regionId", "regionIds", "regionName", "priceVnd", "unit", "stars", "inStock",

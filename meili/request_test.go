@@ -156,7 +156,7 @@ func TestSearchRequestWithShops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded"],"matchingStrategy":"all","filter":"inStock = true","facets":["categoryIds","regionIds","stars"],"hitsPerPage":20,"page":1,"q":"co so bay tung","hybrid":null}`
+	want := `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded","categoryNamesFolded"],"matchingStrategy":"all","filter":"inStock = true","facets":["categoryIds","regionIds","stars"],"hitsPerPage":20,"page":1,"q":"co so bay tung","hybrid":null}`
 	if string(b) != want {
 		t.Errorf("request\n got %s\nwant %s", b, want)
 	}
@@ -174,7 +174,7 @@ func TestCountRequest(t *testing.T) {
 		want string
 	}{
 		{false, `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","hitsPerPage":1,"page":1,"q":"qua buoi","hybrid":null}`},
-		{true, `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded"],"matchingStrategy":"all","hitsPerPage":1,"page":1,"q":"qua buoi ","hybrid":null}`},
+		{true, `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded","categoryNamesFolded"],"matchingStrategy":"all","hitsPerPage":1,"page":1,"q":"qua buoi ","hybrid":null}`},
 	} {
 		b, err := json.Marshal(countRequest("quả bưởi", tt.shop))
 		if err != nil {

@@ -25,6 +25,25 @@ func Visible(p catalog.Product, s sellers.Seller) bool {
 	return p.SellerID == s.ID && p.Public(s)
 }
 
+// CategoryNames returns the names of the categories ids names, in
+// Vietnamese and English, for matching: a search whose words no product
+// says, "rau" or "fruit", finds the products of the categories that say
+// them (the engines' second pass, with the shops' names).
+func CategoryNames(ids []string) string {
+	var b strings.Builder
+	for _, id := range ids {
+		c, err := catalog.CategoryByID(id)
+		if err != nil {
+			continue
+		}
+		b.WriteString(c.Name)
+		b.WriteString(" \n ")
+		b.WriteString(c.NameEN)
+		b.WriteString(" \n ")
+	}
+	return b.String()
+}
+
 // MediaPath is where the site serves a stored photo; documents keep
 // site-relative addresses so that a change of domain needs no reindex.
 func MediaPath(key string) string {

@@ -209,6 +209,15 @@ func testPlaces(t *testing.T, idx search.Index) {
 	// not the start of "Thuận" (DNTN Thuận Phát Mỹ Xuyên).
 	expectExactly(t, idx, "thua")
 	expectExactly(t, idx, "thuậ")
+	// So do the names of the categories, in Vietnamese and English:
+	// no product says "fruit" or "đồ uống"; "trái cây" is said by a
+	// pineapple's description, and brings no other fruit.
+	inCategory := func(id string) func(search.Document) bool {
+		return func(d search.Document) bool { return slices.Contains(d.CategoryIDs, id) }
+	}
+	expectExactly(t, idx, "fruit", expected(inCategory("trai-cay"))...)
+	expectExactly(t, idx, "đồ uống", expected(inCategory("do-uong"))...)
+	expectExactly(t, idx, "trái cây", "p03")
 	// The name ranks before the description and the place.
 	expectFirst(t, idx, "tắc", "p16", "p17")
 	expectFirst(t, idx, "mật ong", "p07", "p08")
