@@ -54,12 +54,12 @@ func TestSumsAreStable(t *testing.T) {
 // marked, text, prefix, shop and category fields Bleve indexes), so kept matches never
 // outlive a change to the words, and survive every other change.
 func TestTextSumCoversTheWords(t *testing.T) {
-	words := func(d search.Document) [7]string {
+	words := func(d search.Document) [8]string {
 		e, _, err := toEntry(d)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return [...]string{e.Name, e.Marked, e.Text, e.Prefix, e.Shop, e.ShopMarked, e.Category}
+		return [...]string{e.Name, e.Marked, e.Text, e.Prefix, e.Shop, e.ShopMarked, e.Category, e.About}
 	}
 	base := searchtest.Corpus()[1]
 	want, wantWords := textSum(&base), words(base)

@@ -49,6 +49,9 @@ func startGeneration(idx bleve.Index, cols *columns, load bool, cacheBytes int) 
 		stop: make(chan struct{})}
 	if !load {
 		cols.markReady()
+	} else if cols.spellings != nil {
+		// Before the first search, so that both paths answer alike.
+		g.loadSpellings()
 	}
 	g.done.Add(1)
 	go g.run(load)
@@ -119,9 +122,6 @@ func (g *generation) load() error {
 		return err
 	}
 	defer release()
-	if err := g.loadSpellings(snap); err != nil {
-		return err
-	}
 	type chunk struct {
 		ss       *scorch.SegmentSnapshot
 		from, to uint64
@@ -172,22 +172,47 @@ feed:
 	return nil
 }
 
-// loadSpellings reads the marked forms of the names' words from the
-// dictionary of fieldMarked: some thousands of words, read in
-// milliseconds, before the rows.
-func (g *generation) loadSpellings(snap *scorch.IndexSnapshot) error {
+// loadSpellings reads the forms of the names' words from the dictionary
+// of fieldMarked: some thousands of words, read in milliseconds. Without
+// them, a word typed with marks matches folded.
+func (g *generation) loadSpellings() {
+	snap, release, err := g.snapshot()
+	if err != nil {
+		g.cols.spellings = nil
+		return
+	}
+	defer release()
 	dict, err := snap.FieldDict(fieldMarked)
 	if err != nil {
-		return err
+		g.cols.spellings = nil
+		return
 	}
 	defer dict.Close()
 	for {
 		e, err := dict.Next()
-		if err != nil || e == nil {
-			return err
+		if err != nil {
+			g.cols.spellings = nil
+			return
+		}
+		if e == nil {
+			return
 		}
 		g.cols.spellings.add(e.Term)
 	}
+}
+
+// asTyped sets the forms of the words typed with marks that names write
+// otherwise (asTyped), as the index is now.
+func (g *generation) asTyped(ctx context.Context, cs []clause) []clause {
+	if g.cols.spellings == nil || len(cs) == 0 {
+		return cs
+	}
+	snap, release, err := g.snapshot()
+	if err != nil {
+		return cs
+	}
+	defer release()
+	return asTyped(ctx, cs, g.cols.spellings, snap)
 }
 
 // loadChunkDocs is how many documents a worker of load decodes at once.
@@ -545,7 +570,7 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 					t.add(m)
 				}
 			}
-			if err := g.visit(ctx, textQuery(asTyped(cs, c.spellings), shop, byScore), byScore, hit, last); err != nil {
+			if err := g.visit(ctx, textQuery(g.asTyped(ctx, cs), shop, byScore), byScore, hit, last); err != nil {
 				return 0, err
 			}
 			if walked != nil {

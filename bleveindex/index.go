@@ -117,7 +117,13 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 			return nil, fmt.Errorf("bleveindex: open %s: %w", gen, err)
 		}
 		x.outdated = string(v) != mappingVersion
-		x.live, x.gen = startGeneration(idx, newColumns(), true, x.cache), gen
+		cols := newColumns()
+		if x.outdated {
+			// Its names' words were written otherwise: words typed with
+			// marks match folded until it is rebuilt.
+			cols.spellings = nil
+		}
+		x.live, x.gen = startGeneration(idx, cols, true, x.cache), gen
 	}
 	x.removeOtherGenerations()
 	x.startWarming()
@@ -396,7 +402,7 @@ var (
 // index load after Open.
 func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) (search.Result, error) {
 	idx := g.idx
-	cs := asTyped(clauses(q.Text, x.synonyms, x.longest), g.cols.spellings)
+	cs := g.asTyped(ctx, clauses(q.Text, x.synonyms, x.longest))
 	res, err := idx.SearchInContext(ctx, request(q, cs, false))
 	if err == nil && res.Total == 0 && len(cs) > 0 {
 		// Nothing: were the filters, or the words, the cause?

@@ -23,6 +23,7 @@ const (
 	fieldShop       = "shop"       // folded seller name: matched only when the words match no product (shopQuery)
 	fieldShopMarked = "shopMarked" // the seller name with its tone marks, for words typed with them
 	fieldCategory   = "category"   // folded names of the categories (search.CategoryNames): matched as fieldShop
+	fieldAbout      = "about"      // description and region name with their marks (search.Marked), for words typed with them (typedAsWritten)
 	fieldPrefix     = "prefix"     // the first 1 to shortPrefix letters of every word of text
 	fieldFacet      = "facet"      // facet values, as facetTerm makes them; also filtered on
 	fieldSeller     = "seller"
@@ -47,6 +48,7 @@ type entry struct {
 	Shop       string   `json:"shop"`
 	ShopMarked string   `json:"shopMarked"`
 	Category   string   `json:"category"`
+	About      string   `json:"about"`
 	Prefix     string   `json:"prefix"`
 	Facet      []string `json:"facet"`
 	Seller     string   `json:"seller"`
@@ -131,6 +133,7 @@ func toEntry(d search.Document) (entry, sums, error) {
 		Shop:       search.Fold(d.SellerName),
 		ShopMarked: search.Marked(d.SellerName),
 		Category:   search.Fold(search.CategoryNames(d.CategoryIDs)),
+		About:      search.Marked(d.Description + " \n " + d.RegionName),
 		Prefix:     shortPrefixes(text),
 		Facet:      facet,
 		Seller:     d.SellerID,
@@ -258,6 +261,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fieldShop, text(false))
 	doc.AddFieldMappingsAt(fieldShopMarked, text(false))
 	doc.AddFieldMappingsAt(fieldCategory, text(false))
+	doc.AddFieldMappingsAt(fieldAbout, text(false))
 	doc.AddFieldMappingsAt(fieldPrefix, text(false))
 	doc.AddFieldMappingsAt(fieldFacet, keyword())
 	seller := keyword()

@@ -1,13 +1,16 @@
 package bleveindex
 
 import (
+	"context"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/ocopmarket/market/search"
 )
@@ -187,11 +190,12 @@ func clauseQuery(c clause, field string, boost float64) query.Query {
 
 // typedAsWritten is clauseQuery in fieldText for a clause typed with marks
 // that names also write otherwise (asTyped): it leaves out the products
-// whose name has the word only in those other forms. "dứa" (pineapple) is
-// not Dừa sáp (coconut), "nấm" (mushroom) not Bưởi Năm Roi, "hòa" not Hoa
-// súng (flower); a word the name does not have, in the description or the
-// place, still matches folded, and a name written without any marks
-// matches.
+// whose name has the word only in those other forms, and whose
+// description and place do not have it as typed either. "dứa" (pineapple) is not Dừa sáp
+// (coconut), "nấm" (mushroom) not Bưởi Năm Roi, "hòa" not Hoa súng
+// (flower); "cà mau" still finds the Khô cá lóc of Cà Mau, a name written
+// without any marks still matches, and so does the last word as the start
+// of another ("bá" on its way to Bánh pía Bà Năm).
 func typedAsWritten(c clause) query.Query {
 	forms := make([]query.Query, len(c.otherForms))
 	for i, w := range c.otherForms {
@@ -199,32 +203,48 @@ func typedAsWritten(c clause) query.Query {
 	}
 	otherForm := bleve.NewBooleanQuery()
 	otherForm.AddMust(bleve.NewDisjunctionQuery(forms...))
-	otherForm.AddMustNot(term(c.marked, fieldMarked, 0), term(unmarkedName, fieldMarked, 0))
-	q := bleve.NewBooleanQuery()
-	q.AddMust(typed(c, fieldText, 1))
-	q.AddMustNot(otherForm)
-	if len(c.synonyms) == 0 {
-		return q
+	otherForm.AddMustNot(term(c.marked, fieldMarked, 0), term(unmarkedName, fieldMarked, 0), term(c.marked, fieldAbout, 0))
+	word := bleve.NewBooleanQuery()
+	word.AddMust(bleve.NewDisjunctionQuery(typedWord(c, fieldText, 1)...))
+	word.AddMustNot(otherForm)
+	alts := []query.Query{word}
+	if p := typedPrefix(c, fieldText, 1); p != nil {
+		alts = append(alts, p)
 	}
-	alts := []query.Query{q}
 	for _, s := range c.synonyms {
 		alts = append(alts, synonym(s, synonymBoost))
+	}
+	if len(alts) == 1 {
+		return word
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // asTyped returns cs with otherForms set on the clauses of one word typed
 // with marks, a member of the synonym table or a word some product's name
-// writes so, that names also write with other marks. A word typed with
-// marks no name has, most often marks typed wrong ("dúa"), still matches
-// folded.
-func asTyped(cs []clause, names *spellings) []clause {
+// writes so, that names also write in other forms. r says which forms the
+// names write now (names records every form names ever wrote). A word
+// typed with marks no name has, most often marks typed wrong ("dúa"),
+// still matches folded. names is nil for an index of an older mapping,
+// whose names were written otherwise: every word matches folded.
+func asTyped(ctx context.Context, cs []clause, names *spellings, r index.IndexReader) []clause {
 	var out []clause
 	for i, c := range cs {
-		if c.marked == "" || strings.Contains(c.phrase, " ") {
+		if names == nil || c.marked == "" || strings.Contains(c.phrase, " ") {
 			continue
 		}
-		written, others := names.of(c.phrase, c.marked)
+		var others []string
+		written := false
+		for _, w := range names.forms(c.phrase) {
+			if !inNames(ctx, r, w) {
+				continue
+			}
+			if w == c.marked {
+				written = true
+			} else {
+				others = append(others, w)
+			}
+		}
 		if len(others) == 0 || !written && !synonymMembers[c.marked] {
 			continue
 		}
@@ -237,6 +257,17 @@ func asTyped(cs []clause, names *spellings) []clause {
 		return cs
 	}
 	return out
+}
+
+// inNames reports whether some live product's name has the word w as
+// search.Marked writes it.
+func inNames(ctx context.Context, r index.IndexReader, w string) bool {
+	tfr, err := r.TermFieldReader(ctx, []byte(w), fieldMarked, false, false, false)
+	if err != nil {
+		return false
+	}
+	defer tfr.Close()
+	return tfr.Count() > 0
 }
 
 // synonym matches s, a member of the synonym table as search.Marked writes
@@ -292,8 +323,21 @@ func asWritten(s, field string, boost float64) query.Query {
 // typed matches what the buyer typed, with the typos search.Typos allows,
 // and as a prefix when it is the last word.
 func typed(c clause, field string, boost float64) query.Query {
+	alts := typedWord(c, field, boost)
+	if p := typedPrefix(c, field, boost); p != nil {
+		alts = append(alts, p)
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// typedWord matches what the buyer typed as a whole word, with the typos
+// search.Typos allows.
+func typedWord(c clause, field string, boost float64) []query.Query {
 	if strings.Contains(c.phrase, " ") {
-		return phrase(c.phrase, field, boost)
+		return []query.Query{phrase(c.phrase, field, boost)}
 	}
 	alts := []query.Query{term(c.phrase, field, boost)}
 	// Meilisearch counts a typo on the first letter as two; so does this.
@@ -303,36 +347,59 @@ func typed(c clause, field string, boost float64) query.Query {
 	case 2:
 		alts = append(alts, fuzzy(c.phrase, field, 2, 1, boost/2), fuzzy(c.phrase, field, 1, 0, boost/2))
 	}
-	if c.prefix && field == fieldText {
-		if c.marked != "" {
-			// Typed with marks: the start of a word written with the same
-			// marks, in names, or, in a name written without any marks
-			// ("Buoi da xanh"), of a word folded alike. "ngô" is not
-			// "ngọt" nor "ngọc", "quả" not "quay"; "khó" may be "khóm",
-			// not "khô". (Descriptions keep no marked words; names say
-			// what a product is.) A name has one form or the other, and
-			// Bleve scales a disjunction's score by the share of its
-			// parts that match: each takes the whole boost.
-			marked, plain := bleve.NewPrefixQuery(c.marked), bleve.NewPrefixQuery(c.phrase)
-			marked.SetField(fieldMarked)
-			plain.SetField(fieldMarked)
-			marked.SetBoost(boost)
-			plain.SetBoost(boost)
-			alts = append(alts, bleve.NewDisjunctionQuery(marked,
-				bleve.NewConjunctionQuery(plain, term(unmarkedName, fieldMarked, 0))))
-		} else if len([]rune(c.phrase)) <= shortPrefix {
-			alts = append(alts, term(c.phrase, fieldPrefix, boost/2))
-		} else {
-			p := bleve.NewPrefixQuery(c.phrase)
-			p.SetField(field)
-			p.SetBoost(boost / 2)
-			alts = append(alts, p)
+	return alts
+}
+
+// typedPrefix matches the last word typed as the start of a word of
+// fieldText; nil for other words and fields.
+func typedPrefix(c clause, field string, boost float64) query.Query {
+	if !c.prefix || field != fieldText || strings.Contains(c.phrase, " ") {
+		return nil
+	}
+	if c.marked != "" {
+		// Typed with marks: the start of a word written with the same
+		// marks, in names, or, in a name written without any marks
+		// ("Buoi da xanh"), of a word folded alike. "ngô" is not "ngọt"
+		// nor "ngọc", "quả" not "quay"; "khó" may be "khóm", not "khô".
+		// (Descriptions keep no marked words; names say what a product
+		// is.) A name has one form or the other, and Bleve scales a
+		// disjunction's score by the share of its parts that match: each
+		// takes the whole boost.
+		var alts []query.Query
+		for _, start := range markedStarts(c.marked) {
+			m := bleve.NewPrefixQuery(start)
+			m.SetField(fieldMarked)
+			m.SetBoost(boost)
+			alts = append(alts, m)
+		}
+		plain := bleve.NewPrefixQuery(c.phrase)
+		plain.SetField(fieldMarked)
+		plain.SetBoost(boost)
+		return bleve.NewDisjunctionQuery(append(alts, bleve.NewConjunctionQuery(plain, term(unmarkedName, fieldMarked, 0)))...)
+	}
+	if len([]rune(c.phrase)) <= shortPrefix {
+		return term(c.phrase, fieldPrefix, boost/2)
+	}
+	p := bleve.NewPrefixQuery(c.phrase)
+	p.SetField(field)
+	p.SetBoost(boost / 2)
+	return p
+}
+
+// markedStarts returns the starts of the names' words (search.Marked)
+// that a word typed with marks, on its way, may be: itself, and, typed
+// with its tone where the older convention puts it, the words it is on
+// its way to written the newer way. "hò" may be the start of "hoà" (hòa)
+// or "hoè" (hòe), "thủ" of "thuỷ" (thủy).
+func markedStarts(typed string) []string {
+	starts := []string{typed}
+	for _, v := range []string{"a", "e", "y"} {
+		w := search.Marked(typed + v)
+		if !strings.HasPrefix(w, typed) && !slices.Contains(starts, w) {
+			starts = append(starts, w)
 		}
 	}
-	if len(alts) == 1 {
-		return alts[0]
-	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return starts
 }
 
 func term(word, field string, boost float64) query.Query {

@@ -16,47 +16,45 @@ import (
 // plain form too; the query keeps such names, whose plain words may mean
 // anything.)
 //
-// It only grows: a product deleted or renamed leaves its spellings, which
-// at worst make a search exclude a spelling no name has any more.
+// It only grows: a product deleted or renamed leaves its spellings, and a
+// search asks the index which of them names still write (asTyped).
 type spellings struct {
-	mu    sync.RWMutex
-	forms map[string][]string // folded word → the forms names write it in
+	mu     sync.RWMutex
+	byWord map[string][]string // folded word → the forms names write it in
 }
 
-func newSpellings() *spellings { return &spellings{forms: map[string][]string{}} }
+func newSpellings() *spellings { return &spellings{byWord: map[string][]string{}} }
 
 // add records the words of a name as fieldMarked holds them (markedName).
 func (s *spellings) add(marked string) {
+	if s == nil {
+		return
+	}
 	for _, w := range strings.Fields(marked) {
 		if w == unmarkedName {
 			continue
 		}
 		f := search.Fold(w)
 		s.mu.RLock()
-		known := slices.Contains(s.forms[f], w)
+		known := slices.Contains(s.byWord[f], w)
 		s.mu.RUnlock()
 		if known {
 			continue
 		}
 		s.mu.Lock()
-		if !slices.Contains(s.forms[f], w) {
-			s.forms[f] = append(s.forms[f], w)
+		if !slices.Contains(s.byWord[f], w) {
+			s.byWord[f] = append(s.byWord[f], w)
 		}
 		s.mu.Unlock()
 	}
 }
 
-// of returns whether a name writes the folded word folded as marked, and
-// the other forms names write it in.
-func (s *spellings) of(folded, marked string) (written bool, others []string) {
+// forms returns the forms names have written the folded word in.
+func (s *spellings) forms(folded string) []string {
+	if s == nil {
+		return nil
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, w := range s.forms[folded] {
-		if w == marked {
-			written = true
-		} else {
-			others = append(others, w)
-		}
-	}
-	return written, others
+	return slices.Clone(s.byWord[folded])
 }
