@@ -60,11 +60,12 @@ func TestSellerUpdate(t *testing.T) {
 	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	s := sellers.Seller{ID: "s1", Kind: sellers.KindHousehold, Name: "Vườn bưởi Năm Roi", Phone: "+84912345678", RegionID: "can-tho.phu-huu",
 		Address: "Ấp Phú Khánh", Bank: sellers.Bank{BIN: "970436", AccountNumber: "0123", Holder: "NGUYEN VAN A"}, ShippingFee: 30000,
-		Status: sellers.StatusVerified, StatusBy: "o1", StatusAt: at, VerifiedBy: "o1", VerifiedAt: at, UpdatedAt: at}
+		Status: sellers.StatusVerified, StatusBy: "o1", StatusAt: at, VerifiedBy: "o1", VerifiedAt: at, FirstVerifiedAt: at.AddDate(-1, 0, 0), UpdatedAt: at}
 	got := extJSON(t, sellerUpdate(s, 3))
 	want := `{"$set":{"kind":"household","name":"Vườn bưởi Năm Roi","phone":"+84912345678","zalo":"","regionId":"can-tho.phu-huu","address":"Ấp Phú Khánh","story":"",` +
 		`"bank":{"bin":"970436","accountNumber":"0123","holder":"NGUYEN VAN A"},"shippingFeeVnd":30000,"freeShippingOverVnd":0,` +
 		`"status":"verified","statusNote":"","statusBy":"o1","statusAt":{"$date":"2026-05-01T00:00:00Z"},"verifiedBy":"o1","verifiedAt":{"$date":"2026-05-01T00:00:00Z"},` +
+		`"firstVerifiedAt":{"$date":"2025-05-01T00:00:00Z"},` +
 		`"version":4,"updatedAt":{"$date":"2026-05-01T00:00:00Z"}}}`
 	if got != want {
 		t.Errorf("sellerUpdate =\n%s\nwant\n%s", got, want)

@@ -41,7 +41,39 @@ func Open(ctx context.Context, uri, database string) (*DB, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
+	if err := db.backfill(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
 	return db, nil
+}
+
+// backfill gives the documents written by older versions the fields this
+// one reads. Each step matches only documents still lacking its field, so
+// every instance may run it at start.
+func (db *DB) backfill(ctx context.Context) error {
+	for _, b := range backfills() {
+		if _, err := db.db.Collection(b.collection).UpdateMany(ctx, b.filter, b.update); err != nil {
+			return fmt.Errorf("mongodb: backfill %s: %w", b.collection, err)
+		}
+	}
+	return nil
+}
+
+type backfillStep struct {
+	collection string
+	filter     bson.D
+	update     mongo.Pipeline
+}
+
+// backfills lists the steps, oldest first.
+func backfills() []backfillStep {
+	return []backfillStep{
+		// Sellers verified before firstVerifiedAt was kept: their last
+		// verification is the first one known.
+		{"sellers", bson.D{{Key: "firstVerifiedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+			mongo.Pipeline{{{Key: "$set", Value: bson.D{{Key: "firstVerifiedAt", Value: "$verifiedAt"}}}}}},
+	}
 }
 
 // Ping checks that the primary answers.

@@ -45,6 +45,7 @@ type sellerDoc struct {
 	StatusAt            time.Time   `bson:"statusAt"`
 	VerifiedBy          string      `bson:"verifiedBy"`
 	VerifiedAt          time.Time   `bson:"verifiedAt"`
+	FirstVerifiedAt     time.Time   `bson:"firstVerifiedAt"`
 	Helpers             []helperDoc `bson:"helpers"`
 	Version             int64       `bson:"version"`
 	CreatedAt           time.Time   `bson:"createdAt"`
@@ -56,7 +57,8 @@ func toSellerDoc(s sellers.Seller) sellerDoc {
 		RegionID: s.RegionID, Address: s.Address, Story: s.Story, Bank: bankDoc(s.Bank),
 		ShippingFeeVND: int64(s.ShippingFee), FreeShippingOverVND: int64(s.FreeShippingOver), Status: string(s.Status),
 		StatusNote: s.StatusNote, StatusBy: s.StatusBy, StatusAt: s.StatusAt.UTC(), VerifiedBy: s.VerifiedBy, VerifiedAt: s.VerifiedAt.UTC(),
-		Helpers: []helperDoc{}, Version: s.Version, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
+		FirstVerifiedAt: s.FirstVerifiedAt.UTC(),
+		Helpers:         []helperDoc{}, Version: s.Version, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
 	for _, h := range s.Helpers {
 		d.Helpers = append(d.Helpers, helperDoc{AccountID: h.AccountID, AddedBy: h.AddedBy, AddedAt: h.AddedAt.UTC()})
 	}
@@ -71,7 +73,8 @@ func fromSellerDoc(d sellerDoc) sellers.Seller {
 		RegionID: d.RegionID, Address: d.Address, Story: d.Story, Bank: sellers.Bank(d.Bank),
 		ShippingFee: market.VND(d.ShippingFeeVND), FreeShippingOver: market.VND(d.FreeShippingOverVND), Status: sellers.Status(d.Status),
 		StatusNote: d.StatusNote, StatusBy: d.StatusBy, StatusAt: utc(d.StatusAt), VerifiedBy: d.VerifiedBy, VerifiedAt: utc(d.VerifiedAt),
-		Version: d.Version, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt)}
+		FirstVerifiedAt: utc(d.FirstVerifiedAt),
+		Version:         d.Version, CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(d.UpdatedAt)}
 	for _, h := range d.Helpers {
 		s.Helpers = append(s.Helpers, sellers.Helper{AccountID: h.AccountID, AddedBy: h.AddedBy, AddedAt: utc(h.AddedAt)})
 	}
@@ -110,7 +113,7 @@ func sellerUpdate(x sellers.Seller, expectedVersion int64) bson.D {
 		{Key: "regionId", Value: d.RegionID}, {Key: "address", Value: d.Address}, {Key: "story", Value: d.Story}, {Key: "bank", Value: d.Bank},
 		{Key: "shippingFeeVnd", Value: d.ShippingFeeVND}, {Key: "freeShippingOverVnd", Value: d.FreeShippingOverVND},
 		{Key: "status", Value: d.Status}, {Key: "statusNote", Value: d.StatusNote}, {Key: "statusBy", Value: d.StatusBy}, {Key: "statusAt", Value: d.StatusAt},
-		{Key: "verifiedBy", Value: d.VerifiedBy}, {Key: "verifiedAt", Value: d.VerifiedAt},
+		{Key: "verifiedBy", Value: d.VerifiedBy}, {Key: "verifiedAt", Value: d.VerifiedAt}, {Key: "firstVerifiedAt", Value: d.FirstVerifiedAt},
 		{Key: "version", Value: expectedVersion + 1}, {Key: "updatedAt", Value: d.UpdatedAt},
 	}}}
 }

@@ -130,8 +130,8 @@ func activeSellersPipeline(sc uptake.Scope) mongo.Pipeline {
 }
 
 // sellersPipeline groups the sellers registered before AsOf by kind,
-// counting those verified before it and, of those, the ones with an
-// active listing: on sale.
+// counting those verified now and first verified before it and, of those,
+// the ones with an active listing: on sale.
 func sellersPipeline(sc uptake.Scope) mongo.Pipeline {
 	match := bson.D{}
 	if rs := inRegions(sc.Regions); rs != nil {
@@ -140,7 +140,7 @@ func sellersPipeline(sc uptake.Scope) mongo.Pipeline {
 	match = append(match, bson.E{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: sc.AsOf}}})
 	verified := and(
 		bson.D{{Key: "$eq", Value: bson.A{"$status", "verified"}}},
-		bson.D{{Key: "$lt", Value: bson.A{"$verifiedAt", sc.AsOf}}},
+		bson.D{{Key: "$lt", Value: bson.A{"$firstVerifiedAt", sc.AsOf}}},
 	)
 	return mongo.Pipeline{
 		{{Key: "$match", Value: match}},
@@ -185,12 +185,12 @@ func ocopValidExpr(asOf time.Time) bson.D {
 }
 
 // sellerOnSaleStages keep the products whose seller lies in the regions
-// and was verified (before asOf, unless it is zero): only the listings of
-// verified sellers are for sale (search.Visible).
+// and is verified, first before asOf unless it is zero: only the listings
+// of verified sellers are for sale (search.Visible).
 func sellerOnSaleStages(regions []string, asOf time.Time) []bson.D {
 	match := bson.D{{Key: "seller.status", Value: "verified"}}
 	if !asOf.IsZero() {
-		match = append(match, bson.E{Key: "seller.verifiedAt", Value: bson.D{{Key: "$lt", Value: asOf}}})
+		match = append(match, bson.E{Key: "seller.firstVerifiedAt", Value: bson.D{{Key: "$lt", Value: asOf}}})
 	}
 	if rs := inRegions(regions); rs != nil {
 		match = append(match, bson.E{Key: "seller.regionId", Value: bson.D{{Key: "$in", Value: rs}}})
@@ -282,8 +282,8 @@ func dailyPipeline(sc uptake.Scope, m uptake.Metric) (collection string, daily m
 			mongo.Pipeline{{{Key: "$match", Value: match(inPeriod)}}, group("$createdAt", 1), sortByDay},
 			mongo.Pipeline{{{Key: "$match", Value: match(bson.D{{Key: "$lt", Value: sc.From}})}}, count}, nil
 	case uptake.MetricProducts:
-		// On sale from when the product was made or its seller verified,
-		// whichever came later, of sellers verified now.
+		// On sale from when the product was made or its seller first
+		// verified, whichever came later, of sellers verified now.
 		// (Made before the end, since on sale no earlier: the first match
 		// can use the index.)
 		products := func(online bson.D, end time.Time, tail ...bson.D) mongo.Pipeline {
@@ -291,7 +291,7 @@ func dailyPipeline(sc uptake.Scope, m uptake.Metric) (collection string, daily m
 			p = append(p, sellerOnSaleStages(sc.Regions, time.Time{})...)
 			p = append(p,
 				bson.D{{Key: "$addFields", Value: bson.D{{Key: "onlineAt", Value: bson.D{{Key: "$max", Value: bson.A{
-					"$createdAt", bson.D{{Key: "$arrayElemAt", Value: bson.A{"$seller.verifiedAt", 0}}},
+					"$createdAt", bson.D{{Key: "$arrayElemAt", Value: bson.A{"$seller.firstVerifiedAt", 0}}},
 				}}}}}}},
 				bson.D{{Key: "$match", Value: bson.D{{Key: "onlineAt", Value: online}}}})
 			return append(p, tail...)

@@ -21,6 +21,7 @@ type world struct {
 	store  sellers.Store
 	actors map[sellers.Relation]market.Actor
 	helper string
+	clock  *market.ManualClock
 }
 
 func newWorld(t *testing.T) *world {
@@ -35,9 +36,9 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	accts := accounts.NewService(db.Accounts(), accounts.Options{Hash: accounts.HashParams{MemoryKiB: 64, Time: 1, Threads: 1}})
-	w := &world{store: db.Sellers(), actors: map[sellers.Relation]market.Actor{}}
-	w.svc = sellers.NewService(sellers.Options{Store: db.Sellers(), Roles: accts, Tree: tree, Dirtier: db.Catalog(),
-		Clock: market.NewManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))})
+	w := &world{store: db.Sellers(), actors: map[sellers.Relation]market.Actor{},
+		clock: market.NewManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))}
+	w.svc = sellers.NewService(sellers.Options{Store: db.Sellers(), Roles: accts, Tree: tree, Dirtier: db.Catalog(), Clock: w.clock})
 	acc := func(roles []market.Role, region string) market.Actor {
 		id := sellerstest.NewAccount(t, db.Accounts())
 		return market.Actor{AccountID: id, Roles: roles, RegionID: region}

@@ -90,7 +90,12 @@ type Seller struct {
 	// VerifiedBy and VerifiedAt record the last verification.
 	VerifiedBy string
 	VerifiedAt time.Time
-	Helpers    []Helper
+	// FirstVerifiedAt is when an official first verified the seller, kept
+	// through later verifications (after a suspension, or a change of
+	// region or kind): officials' figures count its listings on sale from
+	// then, so a past month reads the same later.
+	FirstVerifiedAt time.Time
+	Helpers         []Helper
 	// Version grows with every write.
 	Version   int64
 	CreatedAt time.Time
@@ -208,5 +213,13 @@ func validateBank(p *market.Problems, b Bank) Bank {
 func validateMoney(p *market.Problems, field string, v market.VND) {
 	if v < 0 || v > market.MaxVND {
 		p.Add(field, "Số tiền phải từ 0 đến 1.000.000.000.000 ₫.", "The amount must be between 0 and 1,000,000,000,000 ₫.")
+	}
+}
+
+// verified records a verification by an official at a time.
+func (s *Seller) verified(by string, at time.Time) {
+	s.VerifiedBy, s.VerifiedAt = by, at
+	if s.FirstVerifiedAt.IsZero() {
+		s.FirstVerifiedAt = at
 	}
 }

@@ -386,7 +386,7 @@ func (s *Service) Review(ctx context.Context, actor market.Actor, id string, d D
 	old := sel.Version
 	sel.Status, sel.StatusNote, sel.StatusBy, sel.StatusAt = to, note, actor.AccountID, now
 	if d == Verify {
-		sel.VerifiedBy, sel.VerifiedAt = actor.AccountID, now
+		sel.verified(actor.AccountID, now)
 	}
 	sel.UpdatedAt, sel.Version = now, old+1
 	if err := s.store.UpdateSeller(ctx, sel, old); err != nil {
@@ -559,7 +559,7 @@ func (s *Service) SetStatus(ctx context.Context, id string, to Status, by, note 
 	old := sel.Version
 	sel.Status, sel.StatusNote, sel.StatusBy, sel.StatusAt = to, note, by, now
 	if to == StatusVerified {
-		sel.VerifiedBy, sel.VerifiedAt = by, now
+		sel.verified(by, now)
 	}
 	sel.UpdatedAt, sel.Version = now, old+1
 	if err := s.store.UpdateSeller(ctx, sel, old); err != nil {

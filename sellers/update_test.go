@@ -3,6 +3,7 @@ package sellers_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/sellers"
@@ -116,5 +117,39 @@ func TestZalo(t *testing.T) {
 		case !tt.bad && (err != nil || got.Zalo != tt.want):
 			t.Errorf("zalo %q: %q %v, want %q", tt.in, got.Zalo, err, tt.want)
 		}
+	}
+}
+
+// A seller verified again, after a suspension or a change of kind, keeps
+// when it was first verified: officials' past months count its listings
+// from then. The last verification moves.
+func TestFirstVerificationIsKept(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	official := w.actors[sellers.OfficialIn]
+	s := w.seller(t, sellers.StatusPending)
+	first, err := w.svc.Review(ctx, official, s.ID, sellers.Verify, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := w.store.SellerByID(ctx, s.ID)
+	if stored.FirstVerifiedAt.IsZero() || !stored.FirstVerifiedAt.Equal(first.VerifiedAt) {
+		t.Fatalf("first verification: first %v, last %v", stored.FirstVerifiedAt, stored.VerifiedAt)
+	}
+	w.clock.Advance(24 * time.Hour)
+	if _, err := w.svc.Review(ctx, official, s.ID, sellers.Suspend, "Giấy phép hết hạn"); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(24 * time.Hour)
+	if _, err := w.svc.Update(ctx, w.actors[sellers.Owner], s.ID, sellers.Patch{Kind: ptr(sellers.KindCooperative)}, 0); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(24 * time.Hour)
+	if _, err := w.svc.Review(ctx, official, s.ID, sellers.Verify, ""); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := w.store.SellerByID(ctx, s.ID)
+	if !again.FirstVerifiedAt.Equal(stored.FirstVerifiedAt) || !again.VerifiedAt.After(stored.VerifiedAt) {
+		t.Errorf("verified again: first %v (was %v), last %v (was %v)", again.FirstVerifiedAt, stored.FirstVerifiedAt, again.VerifiedAt, stored.VerifiedAt)
 	}
 }

@@ -19,15 +19,15 @@ func (db *DB) Sellers() *SellerStore { return &SellerStore{db: db} }
 
 const sellerColumns = `id, owner_account_id, kind, name, phone, zalo, region_id, address, story,
 	bank_bin, bank_account_number, bank_holder, shipping_fee_vnd, free_shipping_over_vnd,
-	status, status_note, status_by, status_at, verified_by, verified_at, version, created_at, updated_at`
+	status, status_note, status_by, status_at, verified_by, verified_at, first_verified_at, version, created_at, updated_at`
 
 // CreateSeller inserts a seller.
 func (s *SellerStore) CreateSeller(ctx context.Context, x sellers.Seller) error {
 	_, err := s.db.write.ExecContext(ctx, `INSERT INTO sellers (`+sellerColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		x.ID, x.OwnerID, string(x.Kind), x.Name, string(x.Phone), x.Zalo, x.RegionID, x.Address, x.Story,
 		x.Bank.BIN, x.Bank.AccountNumber, x.Bank.Holder, int64(x.ShippingFee), int64(x.FreeShippingOver),
-		string(x.Status), x.StatusNote, x.StatusBy, millis(x.StatusAt), x.VerifiedBy, millis(x.VerifiedAt),
+		string(x.Status), x.StatusNote, x.StatusBy, millis(x.StatusAt), x.VerifiedBy, millis(x.VerifiedAt), millis(x.FirstVerifiedAt),
 		x.Version, millis(x.CreatedAt), millis(x.UpdatedAt))
 	if isUnique(err) {
 		return market.Errorf(market.Conflict, "Cửa hàng này đã có.", "This seller already exists.")
@@ -38,16 +38,16 @@ func (s *SellerStore) CreateSeller(ctx context.Context, x sellers.Seller) error 
 func scanSeller(row interface{ Scan(...any) error }) (sellers.Seller, error) {
 	var x sellers.Seller
 	var kind, phone, status string
-	var fee, free, statusAt, verifiedAt, created, updated int64
+	var fee, free, statusAt, verifiedAt, firstVerifiedAt, created, updated int64
 	err := row.Scan(&x.ID, &x.OwnerID, &kind, &x.Name, &phone, &x.Zalo, &x.RegionID, &x.Address, &x.Story,
 		&x.Bank.BIN, &x.Bank.AccountNumber, &x.Bank.Holder, &fee, &free,
-		&status, &x.StatusNote, &x.StatusBy, &statusAt, &x.VerifiedBy, &verifiedAt, &x.Version, &created, &updated)
+		&status, &x.StatusNote, &x.StatusBy, &statusAt, &x.VerifiedBy, &verifiedAt, &firstVerifiedAt, &x.Version, &created, &updated)
 	if err != nil {
 		return sellers.Seller{}, notFound(err, sellers.ErrNotFound)
 	}
 	x.Kind, x.Phone, x.Status = sellers.Kind(kind), market.Phone(phone), sellers.Status(status)
 	x.ShippingFee, x.FreeShippingOver = market.VND(fee), market.VND(free)
-	x.StatusAt, x.VerifiedAt = fromMillis(statusAt), fromMillis(verifiedAt)
+	x.StatusAt, x.VerifiedAt, x.FirstVerifiedAt = fromMillis(statusAt), fromMillis(verifiedAt), fromMillis(firstVerifiedAt)
 	x.CreatedAt, x.UpdatedAt = fromMillis(created), fromMillis(updated)
 	return x, nil
 }
@@ -105,11 +105,11 @@ func (s *SellerStore) UpdateSeller(ctx context.Context, x sellers.Seller, expect
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sellers SET kind = ?, name = ?, phone = ?, zalo = ?, region_id = ?, address = ?, story = ?,
 			bank_bin = ?, bank_account_number = ?, bank_holder = ?, shipping_fee_vnd = ?, free_shipping_over_vnd = ?,
-			status = ?, status_note = ?, status_by = ?, status_at = ?, verified_by = ?, verified_at = ?,
+			status = ?, status_note = ?, status_by = ?, status_at = ?, verified_by = ?, verified_at = ?, first_verified_at = ?,
 			version = ?, updated_at = ? WHERE id = ? AND version = ?`,
 			string(x.Kind), x.Name, string(x.Phone), x.Zalo, x.RegionID, x.Address, x.Story,
 			x.Bank.BIN, x.Bank.AccountNumber, x.Bank.Holder, int64(x.ShippingFee), int64(x.FreeShippingOver),
-			string(x.Status), x.StatusNote, x.StatusBy, millis(x.StatusAt), x.VerifiedBy, millis(x.VerifiedAt),
+			string(x.Status), x.StatusNote, x.StatusBy, millis(x.StatusAt), x.VerifiedBy, millis(x.VerifiedAt), millis(x.FirstVerifiedAt),
 			expectedVersion+1, millis(x.UpdatedAt), x.ID, expectedVersion)
 		if err != nil {
 			return err

@@ -447,13 +447,14 @@ func (s *UptakeStore) medianShip(ctx context.Context, rf regionFilter, sc uptake
 }
 
 // sellerOnline is a seller whose shop buyers see at the time bound to its
-// one argument: verified before it. (Only active listings of verified
-// sellers are for sale: search.Visible.)
-const sellerOnline = `s.status = 'verified' AND s.verified_at < ?`
+// one argument: verified now, and first verified before it. (Only active
+// listings of verified sellers are for sale: search.Visible. Past months
+// read the seller's status now: a seller suspended since leaves them.)
+const sellerOnline = `s.status = 'verified' AND s.first_verified_at < ?`
 
 // productOnline is when a listing went on sale: when it was made, or when
-// its seller was verified, whichever came later.
-const productOnline = `max(p.created_at, s.verified_at)`
+// its seller was first verified, whichever came later.
+const productOnline = `max(p.created_at, s.first_verified_at)`
 
 // sellers counts the sellers registered before asOf, by kind, verified
 // and, of those, with an active listing: on sale.

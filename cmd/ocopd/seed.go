@@ -360,6 +360,7 @@ func (s *seeder) seedSellers() error {
 				x.StatusNote = "Thiếu giấy đăng ký hộ kinh doanh."
 			} else {
 				x.VerifiedBy, x.VerifiedAt = reviewer, created.Add(72*time.Hour)
+				x.FirstVerifiedAt = x.VerifiedAt
 			}
 			if status == sellers.StatusSuspended {
 				x.StatusNote = "Tạm ngưng theo phản ánh của người mua."

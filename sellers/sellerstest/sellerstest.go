@@ -54,7 +54,7 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 		st := newStores(t)
 		s := NewSeller(NewAccount(t, st.Accounts), "can-tho.thanh-xuan")
 		s.StatusNote, s.StatusBy, s.StatusAt = "ok", "acc-1", s.CreatedAt.Add(time.Hour)
-		s.VerifiedBy, s.VerifiedAt = "acc-1", s.CreatedAt.Add(time.Hour)
+		s.VerifiedBy, s.VerifiedAt, s.FirstVerifiedAt = "acc-1", s.CreatedAt.Add(time.Hour), s.CreatedAt.Add(time.Minute)
 		if err := st.Sellers.CreateSeller(ctx, s); err != nil {
 			t.Fatal(err)
 		}
@@ -282,6 +282,6 @@ func same(a, b sellers.Seller) bool {
 		a.RegionID == b.RegionID && a.Address == b.Address && a.Story == b.Story && a.Bank == b.Bank &&
 		a.ShippingFee == b.ShippingFee && a.FreeShippingOver == b.FreeShippingOver && a.Status == b.Status &&
 		a.StatusNote == b.StatusNote && a.StatusBy == b.StatusBy && a.StatusAt.Equal(b.StatusAt) &&
-		a.VerifiedBy == b.VerifiedBy && a.VerifiedAt.Equal(b.VerifiedAt) && a.Version == b.Version &&
+		a.VerifiedBy == b.VerifiedBy && a.VerifiedAt.Equal(b.VerifiedAt) && a.FirstVerifiedAt.Equal(b.FirstVerifiedAt) && a.Version == b.Version &&
 		a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt) && len(a.Helpers) == len(b.Helpers)
 }

@@ -56,9 +56,9 @@ func SeedUptake(ctx context.Context, path string, d uptaketest.Dataset) error {
 			id, fmt.Sprintf("+8490%07d", i), id)
 	}
 	for _, s := range d.Sellers {
-		exec(`INSERT INTO sellers (id, owner_account_id, kind, name, phone, region_id, address, status, verified_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, '+84900000000', ?, 'địa chỉ', ?, ?, ?, ?)`,
-			s.ID, s.OwnerAccountID, s.Kind, "Cửa hàng "+s.ID, s.RegionID, s.Status, ms(s.VerifiedAt), ms(s.CreatedAt), ms(s.CreatedAt))
+		exec(`INSERT INTO sellers (id, owner_account_id, kind, name, phone, region_id, address, status, verified_at, first_verified_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, '+84900000000', ?, 'địa chỉ', ?, ?, ?, ?, ?)`,
+			s.ID, s.OwnerAccountID, s.Kind, "Cửa hàng "+s.ID, s.RegionID, s.Status, ms(s.VerifiedAt), ms(s.FirstVerified()), ms(s.CreatedAt), ms(s.CreatedAt))
 	}
 	for _, p := range d.Products {
 		assisted := 0

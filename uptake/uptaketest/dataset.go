@@ -14,6 +14,17 @@ type Seller struct {
 	ID, Kind, Status, RegionID string
 	OwnerAccountID             string
 	CreatedAt, VerifiedAt      time.Time
+	// FirstVerifiedAt is when the seller was first verified, if before
+	// VerifiedAt (verified again since).
+	FirstVerifiedAt time.Time
+}
+
+// FirstVerified is when the seller was first verified.
+func (s Seller) FirstVerified() time.Time {
+	if !s.FirstVerifiedAt.IsZero() {
+		return s.FirstVerifiedAt
+	}
+	return s.VerifiedAt
 }
 
 // Product is a listing as the figures see it.
@@ -96,7 +107,10 @@ func Fixed() Dataset {
 	return Dataset{
 		Sellers: []Seller{
 			{ID: "s1", Kind: "household", Status: "verified", RegionID: ThanhXuan, OwnerAccountID: "acc-s1", CreatedAt: At(2025, 6, 1, 9, 0), VerifiedAt: At(2025, 6, 3, 9, 0)},
-			{ID: "s2", Kind: "cooperative", Status: "verified", RegionID: NinhKieu, OwnerAccountID: "acc-s2", CreatedAt: At(2025, 9, 1, 9, 0), VerifiedAt: At(2025, 9, 2, 9, 0)},
+			// Verified again on 10 February, after a change of kind: its
+			// listings were on sale since 2 September all the same.
+			{ID: "s2", Kind: "cooperative", Status: "verified", RegionID: NinhKieu, OwnerAccountID: "acc-s2", CreatedAt: At(2025, 9, 1, 9, 0),
+				VerifiedAt: At(2026, february, 10, 9, 0), FirstVerifiedAt: At(2025, 9, 2, 9, 0)},
 			{ID: "s3", Kind: "enterprise", Status: "pending", RegionID: CaiKhe, OwnerAccountID: "acc-s3", CreatedAt: At(2026, january, 20, 9, 0)},
 			{ID: "s4", Kind: "household", Status: "verified", RegionID: TriTon, OwnerAccountID: "acc-s4", CreatedAt: At(2025, 5, 1, 9, 0), VerifiedAt: At(2025, 5, 2, 9, 0)},
 			// Registered after January: not in January's figures.
