@@ -181,7 +181,7 @@ func (s *Server) handleProductPage() http.Handler {
 			data.Images = append(data.Images, imageView{URL: mediaPath(im.DisplayKey), Thumb: mediaPath(im.ThumbKey), Width: im.Width, Height: im.Height})
 		}
 		p.Description = firstWords(prod.Description, 30)
-		p.OG = &openGraph{Type: "product", Title: prod.Name + " – " + prod.Price.String() + "/" + prod.Unit,
+		p.OG = &openGraph{Type: "product", Title: prod.Name + " – " + prod.Price.String() + "/" + unit(p.Lang, prod.Unit),
 			Description: p.Description, URL: data.Share.URL, PriceVND: prod.Price}
 		if len(prod.Images) > 0 {
 			p.OG.Image = s.web.baseURL + mediaPath(prod.Images[0].DisplayKey)
