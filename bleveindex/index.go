@@ -153,7 +153,7 @@ func create(path string) (bleve.Index, error) {
 // fieldMarked, version 3 moved the shop's name out of fieldText into
 // fieldShop, version 4 places every tone of fieldMarked and
 // fieldShopMarked one way (search.Marked: "hòa" is "hoà"), version 5 added
-// fieldCategory; generations without a version are older.
+// fieldCategory and fieldAbout; generations without a version are older.
 const mappingVersion = "5"
 
 var mappingKey = []byte("ocop.mapping")

@@ -191,11 +191,11 @@ func clauseQuery(c clause, field string, boost float64) query.Query {
 // typedAsWritten is clauseQuery in fieldText for a clause typed with marks
 // that names also write otherwise (asTyped): it leaves out the products
 // whose name has the word only in those other forms, and whose
-// description and place do not have it as typed either. "dứa" (pineapple) is not Dừa sáp
-// (coconut), "nấm" (mushroom) not Bưởi Năm Roi, "hòa" not Hoa súng
-// (flower); "cà mau" still finds the Khô cá lóc of Cà Mau, a name written
-// without any marks still matches, and so does the last word as the start
-// of another ("bá" on its way to Bánh pía Bà Năm).
+// description and place do not have it as typed either. "dứa"
+// (pineapple) is not Dừa sáp (coconut), "nấm" (mushroom) not Bưởi Năm
+// Roi, "hòa" not Hoa súng (flower); "cà mau" still finds the Khô cá lóc of
+// Cà Mau, a name written without any marks still matches, and so does the
+// last word as the start of another ("bá" on its way to Bánh pía Bà Năm).
 func typedAsWritten(c clause) query.Query {
 	forms := make([]query.Query, len(c.otherForms))
 	for i, w := range c.otherForms {
