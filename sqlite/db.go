@@ -47,9 +47,12 @@ type DB struct {
 // memory at 100 000 products for little speed. Readers hold 2 MB: a
 // uniform read over 100 000 products misses a 4 MB cache as often, and
 // the 2 × ReadConns readers (eight on two cores) holding 16 MB less kept
-// ocopbench's peak under 300 MB.
+// ocopbench's peak under 300 MB. The writer holds 8 MB: at 16 MB, three
+// runs of ocopbench all peaked at 298–301 MB, at 8 MB three peaked at
+// 261–274 MB, with checkouts as fast (1 007–1 049/s against 964/s and a
+// run with a disk stall, on a slow hour of a shared machine).
 const (
-	writeCacheKiB = 16000
+	writeCacheKiB = 8000
 	readCacheKiB  = 2000
 )
 
