@@ -204,6 +204,7 @@ func TestSynonymsMatchAsWritten(t *testing.T) {
 		doc("x6", "Chuối sấy quả to vị cá", "Giòn, ít ngọt."),
 		doc("x7", "Xà bông thơm sả chanh", "Nấu thủ công."),
 		doc("x8", "Đậu hủ non", "Làm trong ngày."),
+		doc("x9", "Dâu Hạ Châu Phong Điền", "Chua ngọt."),
 	)
 	if err := idx.Upsert(ctx, docs); err != nil {
 		t.Fatal(err)
@@ -230,6 +231,9 @@ func TestSynonymsMatchAsWritten(t *testing.T) {
 			{"đậu phụ", []string{"x8"}, nil},
 			// bưởi Năm Roi is no wax apple.
 			{"mận", nil, []string{"p05"}},
+			// Strawberries of Phong Điền are no peanuts (đậu phộng).
+			{"dâu phong điền", []string{"x9"}, nil},
+			{"đậu phộng", nil, []string{"x9"}},
 		} {
 			expectFinds(t, idx, search.Query{Text: tt.text, Sort: sort, PerPage: search.MaxPerPage}, tt.want, tt.not)
 		}

@@ -41,11 +41,21 @@ func clauses(text string, synonyms map[string][]string, longest int) []clause {
 	var out []clause
 	for i := 0; i < len(words); {
 		n := 1
-		for size := min(longest, len(words)-i); size >= 1; size-- {
-			if _, ok := synonyms[strings.Join(words[i:i+size], " ")]; ok {
-				n = size
-				break
+		for size := min(longest, len(words)-i); size >= 2; size-- {
+			folded := strings.Join(words[i:i+size], " ")
+			if _, ok := synonyms[folded]; !ok {
+				continue
 			}
+			// Typed with marks no member of the table has, the words are
+			// others that fold alike: "dâu phong" (strawberries of Phong
+			// Điền) is not đậu phộng (peanuts).
+			if marked != nil {
+				if m := strings.Join(marked[i:i+size], " "); m != folded && !synonymMembers[m] {
+					continue
+				}
+			}
+			n = size
+			break
 		}
 		phrase := strings.Join(words[i:i+n], " ")
 		var m string

@@ -209,7 +209,7 @@ func TestSettings(t *testing.T) {
 	if s.TypoTolerance.MinWordSizeForTypos.OneTypo != 5 || s.TypoTolerance.MinWordSizeForTypos.TwoTypos != 9 {
 		t.Errorf("typo tolerance %+v", s.TypoTolerance)
 	}
-	if syn := s.Synonyms["dau phong"]; len(syn) != 1 || syn[0] != "lac" {
+	if syn := s.Synonyms["dau phong"]; len(syn) != 2 || syn[0] != "lac" || syn[1] != "peanut" {
 		t.Errorf("synonyms of dau phong: %q", syn)
 	}
 }

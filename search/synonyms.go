@@ -20,10 +20,10 @@ import (
 // (lúa = thóc would bring paddy into searches for lụa, silk).
 func SynonymGroups() [][]string {
 	return [][]string{
-		{"khóm", "thơm", "dứa"},                 // pineapple
+		{"khóm", "thơm", "dứa", "pineapple"},    // pineapple
 		{"mận", "roi"},                          // wax apple (South mận = North roi)
 		{"bắp", "ngô"},                          // maize
-		{"đậu phộng", "lạc"},                    // peanut
+		{"đậu phộng", "lạc", "peanut"},          // peanut
 		{"heo", "lợn"},                          // pig
 		{"trái", "quả"},                         // fruit
 		{"vịt xiêm", "ngan"},                    // muscovy duck
@@ -58,6 +58,34 @@ func SynonymGroups() [][]string {
 		{"hũ", "hủ", "lọ"},                      // jar, with the South's spelling
 		{"trái bơ", "quả bơ"},                   // avocado
 		{"cải bẹ xanh", "cải đắng"},             // mustard greens
+		{"hủ tiếu", "hủ tíu", "hủ tiểu"},        // rice noodles, three spellings
+		// The English of the Delta's produce, for buyers from abroad: a
+		// word they type stands for the Vietnamese word in product names.
+		// (Not dừa, coconut: it folds as dứa does, and would take
+		// pineapple's group with it.)
+		{"xoài", "mango"},
+		{"bưởi", "pomelo", "grapefruit"},
+		{"mật ong", "honey"},
+		{"gạo", "rice"},
+		{"nấm", "mushroom", "mushrooms"},
+		{"trà", "tea"},
+		{"nước mắm", "fish sauce"},
+		{"cá", "fish"},
+		{"tôm", "shrimp", "prawn"},
+		{"rượu", "wine"},
+		{"tinh dầu", "essential oil"},
+		{"mãng cầu xiêm", "soursop"},
+		{"sầu riêng", "durian"},
+		{"nhãn", "longan"},
+		{"chôm chôm", "rambutan"},
+		{"mít", "jackfruit"},
+		{"chuối", "banana"},
+		{"thanh long", "dragon fruit"},
+		{"khoai lang", "sweet potato"},
+		{"sen", "lotus"},
+		{"súng", "water lily"},
+		{"kẹo", "candy"},
+		{"khăn rằn", "scarf"},
 	}
 }
 

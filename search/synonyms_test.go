@@ -35,10 +35,11 @@ func TestFoldedSynonyms(t *testing.T) {
 		key  string
 		want []string
 	}{
-		{"khom", []string{"dua", "thom"}},
-		{"dua", []string{"khom", "thom"}},
-		{"dau phong", []string{"lac"}},
-		{"lac", []string{"dau phong"}},
+		{"khom", []string{"dua", "pineapple", "thom"}},
+		{"dua", []string{"khom", "pineapple", "thom"}},
+		{"dau phong", []string{"lac", "peanut"}},
+		{"lac", []string{"dau phong", "peanut"}},
+		{"fish", []string{"ca"}},
 		{"vit xiem", []string{"ngan"}},
 		{"ca loc", []string{"ca chuoi", "ca qua"}},
 		{"hong xiem", []string{"sa po che", "xa po che"}},
@@ -69,10 +70,11 @@ func TestMarkedSynonyms(t *testing.T) {
 		want []string
 	}{
 		// Keys folded, synonyms as written: khóm takes dứa, never dừa.
-		{"khom", marked("dứa", "thơm")},
-		{"dua", marked("khóm", "thơm")},
-		{"dau phong", marked("lạc")},
-		{"lac", marked("đậu phộng")},
+		{"khom", marked("dứa", "pineapple", "thơm")},
+		{"dua", marked("khóm", "pineapple", "thơm")},
+		{"dau phong", marked("lạc", "peanut")},
+		{"lac", marked("đậu phộng", "peanut")},
+		{"fish", marked("cá")},
 		{"bong", marked("hoa")},
 		{"ca loc", marked("cá chuối", "cá quả")},
 	}

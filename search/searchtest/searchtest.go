@@ -161,6 +161,11 @@ func testSynonyms(t *testing.T, idx search.Index) {
 	expectExactly(t, idx, "kẹo vừng", "p25")
 	expectExactly(t, idx, "bông súng", "p01")
 	expectExactly(t, idx, "khô cá quả", "p18", "p19")
+	// English, for buyers from abroad: the Vietnamese word in names.
+	expectAmong(t, idx, "pineapple", "p02", "p03", "p04", "p23")
+	expectExactly(t, idx, "honey", "p07", "p08")
+	expectExactly(t, idx, "water lily", "p01")
+	expectExactly(t, idx, "peanut candy", "p25")
 }
 
 func testTypos(t *testing.T, idx search.Index) {
