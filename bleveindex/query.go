@@ -243,6 +243,16 @@ func asTyped(ctx context.Context, cs []clause, names *spellings, r index.IndexRe
 		if names == nil || c.marked == "" || strings.Contains(c.phrase, " ") {
 			continue
 		}
+		if !synonymMembers[c.marked] && !namesStartWith(r, c.marked) {
+			// Marks no name has, nor the table: most often marks typed
+			// wrong ("dúa"). The word matches as if typed without any,
+			// synonyms too ("dua" finds the khóm of dứa).
+			if out == nil {
+				out = append([]clause(nil), cs...)
+			}
+			out[i].marked, out[i].synonyms = "", tableSynonyms[c.phrase]
+			continue
+		}
 		var others []string
 		written := false
 		for _, w := range names.forms(c.phrase) {
@@ -267,6 +277,21 @@ func asTyped(ctx context.Context, cs []clause, names *spellings, r index.IndexRe
 		return cs
 	}
 	return out
+}
+
+// tableSynonyms is the synonym table as clauses read it.
+var tableSynonyms = search.MarkedSynonyms()
+
+// namesStartWith reports whether a word of some product's name, as
+// search.Marked writes it, is or starts with w.
+func namesStartWith(r index.IndexReader, w string) bool {
+	dict, err := r.FieldDictPrefix(fieldMarked, []byte(w))
+	if err != nil {
+		return true // as if: no change to what was typed
+	}
+	defer dict.Close()
+	e, err := dict.Next()
+	return err == nil && e != nil
 }
 
 // inNames reports whether some live product's name has the word w as
