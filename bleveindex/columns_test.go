@@ -23,7 +23,9 @@ func queries() []search.Query {
 		// words no product says: a shop's name, optional words
 		"htx tri tôn", "quả khóm", "mua htx zzz", "trái dừa",
 		// typed with marks: as written, or folded when no name has them
-		"dứa", "dúa", "hòa"}
+		"dứa", "dúa", "hòa",
+		// nothing with every word: fewer
+		"mat ongg", "xoai cat hoa loc vinh long", "mua mật ong zzz"}
 	var out []search.Query
 	for i, text := range texts {
 		for j, sort := range search.Sorts() {
@@ -81,6 +83,9 @@ func answerAsBleve(t *testing.T, ctx context.Context, idx *bleveindex.Index, q s
 	}
 	if got.Total != want.Total {
 		t.Errorf("%+v: total %d, Bleve's path %d", q, got.Total, want.Total)
+	}
+	if !slices.Equal(got.Dropped, want.Dropped) {
+		t.Errorf("%+v: dropped %q, Bleve's path %q", q, got.Dropped, want.Dropped)
 	}
 	if diff := cmp.Diff(want.Facets, got.Facets); diff != "" {
 		t.Errorf("%+v: facets (-Bleve's path +columns):\n%s", q, diff)

@@ -593,13 +593,23 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 		if rest, fewer := withoutOptional(cs); err == nil && matched == 0 && fewer {
 			// Still nothing: without the words buyers add ("quả bưởi").
 			t = c.newTally(p, q)
-			_, err = ask(rest)
+			matched, err = ask(rest)
+		}
+		for err == nil && matched == 0 && len(cs) > 1 {
+			// Still nothing: without the last word, then the one before
+			// ("khóm hậu giang" finds the khóm).
+			out.Dropped = append([]string{cs[len(cs)-1].typed()}, out.Dropped...)
+			t = c.newTally(p, q)
+			matched, err = ask(cs[:len(cs)-1])
 		}
 		if err != nil {
 			return search.Result{}, stamp{}, err
 		}
 	}
 	out.Total = t.total
+	if out.Total == 0 {
+		out.Dropped = nil // said only of what is shown
+	}
 	out.Facets = t.facets()
 	for i, raw := range sources {
 		if raw == "" {

@@ -404,6 +404,7 @@ func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) 
 	idx := g.idx
 	cs := g.asTyped(ctx, clauses(q.Text, x.synonyms, x.longest))
 	res, err := idx.SearchInContext(ctx, request(q, cs, false))
+	var dropped []string
 	if err == nil && res.Total == 0 && len(cs) > 0 {
 		// Nothing: were the filters, or the words, the cause?
 		words, shop, werr := x.wordsAsked(ctx, idx, cs)
@@ -412,6 +413,7 @@ func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) 
 		}
 		if shop || len(words) != len(cs) {
 			res, err = idx.SearchInContext(ctx, request(q, words, shop))
+			dropped = droppedFrom(cs, words)
 		}
 	}
 	if err != nil {
@@ -433,21 +435,60 @@ func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) 
 		out.Hits = append(out.Hits, d)
 	}
 	out.Facets = facets(res.Facets[fieldFacet])
+	if out.Total > 0 {
+		out.Dropped = dropped // said only of what is shown
+	}
 	return out, nil
+}
+
+// droppedFrom returns the words of cs, as typed, that the words asked
+// (wordsAsked) left out at the end, of cs or of cs without its optional
+// words (which are left out without a word).
+func droppedFrom(cs, asked []clause) []string {
+	base := cs
+	if !startsWith(base, asked) {
+		rest, fewer := withoutOptional(cs)
+		if !fewer || !startsWith(rest, asked) {
+			return nil
+		}
+		base = rest
+	}
+	var out []string
+	for _, c := range base[len(asked):] {
+		out = append(out, c.typed())
+	}
+	return out
+}
+
+// startsWith reports whether the clauses of prefix begin cs.
+func startsWith(cs, prefix []clause) bool {
+	if len(prefix) > len(cs) {
+		return false
+	}
+	for i, c := range prefix {
+		if c.phrase != cs[i].phrase {
+			return false
+		}
+	}
+	return true
 }
 
 // wordsAsked chooses, as the columns' path does, the words a search on
 // Bleve's own path asks, counting their matches without the filters: the
 // words as typed; the shops' names too when no product says them
 // (textQueries); then the same without the words buyers add
-// (search.Optional).
+// (search.Optional); then without the last word, and the one before.
 func (x *Index) wordsAsked(ctx context.Context, idx bleve.Index, cs []clause) ([]clause, bool, error) {
 	if len(cs) == 0 {
 		return cs, false, nil
 	}
 	tries := [][]clause{cs}
+	last := cs
 	if rest, fewer := withoutOptional(cs); fewer {
-		tries = append(tries, rest)
+		tries, last = append(tries, rest), rest
+	}
+	for n := len(last) - 1; n >= 1; n-- {
+		tries = append(tries, last[:n])
 	}
 	for _, words := range tries {
 		for _, shop := range []bool{false, true} {

@@ -82,17 +82,21 @@ func clauses(text string, synonyms map[string][]string, longest int) []clause {
 	return out
 }
 
+// typed is the clause as the buyer typed it, lower case.
+func (c clause) typed() string {
+	if c.marked != "" {
+		return c.marked
+	}
+	return c.phrase
+}
+
 // withoutOptional returns cs without the clauses of words a search that
 // finds nothing drops (search.Optional), and whether that left fewer
 // clauses, but some.
 func withoutOptional(cs []clause) ([]clause, bool) {
 	var rest []clause
 	for _, c := range cs {
-		typed := c.marked
-		if typed == "" {
-			typed = c.phrase
-		}
-		if strings.Contains(c.phrase, " ") || !search.Optional(typed) {
+		if strings.Contains(c.phrase, " ") || !search.Optional(c.typed()) {
 			rest = append(rest, c)
 		}
 	}
@@ -245,12 +249,14 @@ func asTyped(ctx context.Context, cs []clause, names *spellings, r index.IndexRe
 		}
 		if !synonymMembers[c.marked] && !namesStartWith(r, c.marked) {
 			// Marks no name has, nor the table: most often marks typed
-			// wrong ("dúa"). The word matches as if typed without any,
-			// synonyms too ("dua" finds the khóm of dứa).
+			// wrong ("dúa"). The word matches folded, as before, and
+			// takes the synonyms of the folded word, as if typed without
+			// marks ("dua" finds the khóm of dứa). (In shops' names it
+			// keeps its marks: "cải" is still not the Cái of Cái Bè.)
 			if out == nil {
 				out = append([]clause(nil), cs...)
 			}
-			out[i].marked, out[i].synonyms = "", tableSynonyms[c.phrase]
+			out[i].synonyms = tableSynonyms[c.phrase]
 			continue
 		}
 		var others []string

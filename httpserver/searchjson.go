@@ -76,7 +76,18 @@ func appendSearchBody(dst []byte, res search.Result, baseURL string) []byte {
 		}
 		dst = append(dst, '}')
 	}
-	dst = append(dst, `},"tookMs":`...)
+	dst = append(dst, '}')
+	if len(res.Dropped) > 0 {
+		dst = append(dst, `,"dropped":[`...)
+		for i, w := range res.Dropped {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, w)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"tookMs":`...)
 	dst = strconv.AppendInt(dst, res.Took.Milliseconds(), 10)
 	return append(dst, '}', '\n')
 }

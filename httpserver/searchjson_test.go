@@ -34,13 +34,14 @@ type searchBody struct {
 	Page    int                       `json:"page"`
 	PerPage int                       `json:"perPage"`
 	Facets  map[string]map[string]int `json:"facets"`
+	Dropped []string                  `json:"dropped,omitempty"`
 	TookMs  int64                     `json:"tookMs"`
 }
 
 // searchResultBody is the answer to a search in the shape of the API.
 func searchResultBody(res search.Result, baseURL string) searchBody {
 	b := searchBody{Hits: make([]searchHitBody, len(res.Hits)), Total: res.Total, Page: res.Page, PerPage: res.PerPage,
-		Facets: map[string]map[string]int{}, TookMs: res.Took.Milliseconds()}
+		Facets: map[string]map[string]int{}, Dropped: res.Dropped, TookMs: res.Took.Milliseconds()}
 	for i, d := range res.Hits {
 		b.Hits[i] = searchHitBody{ID: d.ID, Name: d.Name, PriceVND: int64(d.PriceVND), Unit: d.Unit, ImageURL: absoluteURL(baseURL, d.ImageURL),
 			SellerID: d.SellerID, SellerName: d.SellerName, Stars: d.Stars, CategoryID: d.CategoryID,
@@ -70,7 +71,7 @@ var tricky = []string{
 
 func sampleResult(strs []string) search.Result {
 	at := func(i int) string { return strs[i%len(strs)] }
-	res := search.Result{Total: 1234, Page: 2, PerPage: 20, Took: 3700 * time.Microsecond,
+	res := search.Result{Total: 1234, Page: 2, PerPage: 20, Took: 3700 * time.Microsecond, Dropped: []string{at(0), "giang"},
 		Facets: map[string]map[string]int{
 			search.FacetCategory: {"trai-cay": 12, "hoa": 3, at(0): 1},
 			search.FacetRegion:   {"hau-giang.chau-thanh-a": 9, "can-tho": 40, "an-giang": 2, at(1): 7},

@@ -115,6 +115,7 @@ func webMessages() map[string]market.Text {
 		"search.title":       market.T("Tất cả sản phẩm", "All products"),
 		"search.results_for": market.T("Kết quả cho “%s”", "Results for “%s”"),
 		"search.total":       market.T("%d sản phẩm", "%d products"),
+		"search.dropped":     market.T("Không sản phẩm nào có đủ mọi từ bạn gõ: đây là kết quả khi bỏ “%s”.", "No product has every word you typed: these are the results without “%s”."),
 		"search.active":      market.T("Bộ lọc đang dùng", "Filters in use"),
 		"search.remove":      market.T("bỏ lọc", "remove filter"),
 		"search.filters":     market.T("Lọc và sắp xếp", "Filter and sort"),

@@ -105,7 +105,7 @@ func (s *Server) handleSearchPage() http.Handler {
 
 func (s *Server) searchData(lang string, q search.Query, res search.Result, params url.Values) searchPage {
 	links := newSearchLinks(q)
-	d := searchPage{Q: q.Text, Total: res.Total, Page: q.Page, InStock: q.InStock,
+	d := searchPage{Q: q.Text, Dropped: strings.Join(res.Dropped, " "), Total: res.Total, Page: q.Page, InStock: q.InStock,
 		MinPrice: strings.TrimSpace(params.Get("minPriceVnd")), MaxPrice: strings.TrimSpace(params.Get("maxPriceVnd"))}
 	d.Pages = min(max((res.Total+q.PerPage-1)/q.PerPage, 1), search.MaxPage)
 	if q.Page > 1 {

@@ -102,6 +102,15 @@ func TestWebSearchPage(t *testing.T) {
 	_, body = getPage(t, ts, "/search?q=thom&sort=price_asc&categoryId=&regionId=&stars=&minPriceVnd=&maxPriceVnd=20000&inStock=true")
 	mustContain(t, "filtered", body, "≤ 20.000 ₫", "Khóm", `<option value="price_asc" selected>`, `name="inStock" value="true" checked`)
 
+	// Words that find nothing together: the page shows what fewer find,
+	// and says which it left out.
+	_, body = getPage(t, ts, "/search?q=khóm+vĩnh+long")
+	mustContain(t, "fewer words", body, "Khóm Cầu Đúc", "đây là kết quả khi bỏ “vĩnh long”")
+	_, body = getPage(t, ts, "/search?q=khóm")
+	if strings.Contains(body, "kết quả khi bỏ") {
+		t.Error("a search whose words all count says it left some out")
+	}
+
 	// A bad parameter: the page says what is wrong and still searches the words.
 	status, body = getPage(t, ts, "/search?q=hoa+sung&stars=9")
 	if status != http.StatusBadRequest {

@@ -79,7 +79,10 @@ type shopPage struct {
 }
 
 type searchPage struct {
-	Q                          string
+	Q string
+	// Dropped are the last words typed that the search left out to find
+	// anything (search.Result.Dropped), as one string.
+	Dropped                    string
 	Total, Page, Pages         int
 	Active                     []facetLink
 	Sorts, Categories, Regions []option

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/meilisearch/meilisearch-go"
@@ -170,13 +171,25 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 		return search.Result{}, err
 	}
 	resp, matched, err := x.ask(ctx, q)
+	text := q.Text
 	if err == nil && !matched {
 		// The words, filters aside, find nothing: without the words
 		// buyers add ("quả bưởi").
 		if rest, fewer := search.WithoutOptional(q.Text); fewer {
 			fewerWords := q
-			fewerWords.Text = rest
-			resp, _, err = x.ask(ctx, fewerWords)
+			fewerWords.Text, text = rest, rest
+			resp, matched, err = x.ask(ctx, fewerWords)
+		}
+	}
+	var dropped []string
+	if words := strings.Fields(search.Marked(text)); err == nil && !matched && len(words) > 1 {
+		// Still nothing: without the last word, then the one before, as
+		// the embedded engine does ("khóm hậu giang" finds the khóm).
+		for n := len(words) - 1; n >= 1 && err == nil && !matched; n-- {
+			fewerWords := q
+			fewerWords.Text = strings.Join(words[:n], " ")
+			resp, matched, err = x.ask(ctx, fewerWords)
+			dropped = words[n:]
 		}
 	}
 	if err != nil {
@@ -185,6 +198,9 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	out, err := result(q, resp)
 	if err != nil {
 		return search.Result{}, err
+	}
+	if matched && out.Total > 0 {
+		out.Dropped = dropped
 	}
 	out.Took = time.Since(start)
 	return out, nil

@@ -115,7 +115,14 @@ type Result struct {
 	// their ancestors, so a province counts the products of its communes.
 	// Products without stars are not counted under FacetStars.
 	Facets map[string]map[string]int
-	Took   time.Duration
+	// Dropped are the last words of the query, as typed, that a search
+	// left out because the words, filters aside, found nothing, and
+	// fewer did ("khóm hậu giang" finds the khóm, without "hậu giang"):
+	// the pages say so. Nil when every word counted; the words buyers add
+	// (Optional) are left out without a word. Nil too when nothing is
+	// found.
+	Dropped []string
+	Took    time.Duration
 }
 
 // The facets every search returns, named as in the HTTP API.
