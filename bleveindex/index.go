@@ -341,13 +341,13 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 	case !columns:
 		out, err = x.searchBleve(ctx, g, q)
 	case g.cols.ready.Load():
-		out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+		out, err = g.search(ctx, q, x.clauses(q))
 	case g.cols.failed.Load():
 		out, err = x.searchBleve(ctx, g, q) // as before the columns, for every search
 	default:
 		select {
 		case <-g.cols.readied:
-			out, err = g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+			out, err = g.search(ctx, q, x.clauses(q))
 		case x.slow <- struct{}{}:
 			out, err = x.whileLoading(ctx, g, q)
 			<-x.slow
@@ -385,9 +385,19 @@ func (x *Index) whileLoading(ctx context.Context, g *generation, q search.Query)
 	slowHook(bctx)
 	out, err := x.searchBleve(bctx, g, q)
 	if err != nil && ctx.Err() == nil && g.cols.ready.Load() {
-		return g.search(ctx, q, clauses(q.Text, x.synonyms, x.longest))
+		return g.search(ctx, q, x.clauses(q))
 	}
 	return out, err
+}
+
+// clauses reads the words of q (clauses); in a search sent whole, the
+// last word typed with marks is whole if names write it so (asTyped).
+func (x *Index) clauses(q search.Query) []clause {
+	cs := clauses(q.Text, x.synonyms, x.longest)
+	if n := len(cs); n > 0 && !q.Typing && cs[n-1].prefix && cs[n-1].marked != "" {
+		cs[n-1].sent = true
+	}
+	return cs
 }
 
 // Test hooks: loadHook runs before a generation's rows load, slowHook
@@ -402,7 +412,7 @@ var (
 // index load after Open.
 func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) (search.Result, error) {
 	idx := g.idx
-	cs := g.asTyped(ctx, clauses(q.Text, x.synonyms, x.longest))
+	cs := g.asTyped(ctx, x.clauses(q))
 	res, err := idx.SearchInContext(ctx, request(q, cs, false))
 	var dropped []string
 	if err == nil && res.Total == 0 && len(cs) > 0 {

@@ -123,6 +123,7 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 		doc("x9", "Trà hòa hợp", "Nhiều vị."),
 		doc("x10", "Nước sâm khỏe", "Mát."),
 		doc("x12", "Cà tím", "Trái dài."),
+		doc("x13", "Giỏ cái lục bình", "Đan tay."),
 	)
 	fish := doc("x11", "Khô cá lóc", "Phơi một nắng.")
 	fish.RegionName = "U Minh, Cà Mau"
@@ -155,8 +156,10 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 		{"cà mau", []string{"x11"}, nil},
 		{"cà", []string{"x11", "x12"}, nil},
 		{"khô cà mau", []string{"x11"}, nil},
-		// The last word may be the start of another: bá of bánh.
-		{"bá", []string{"x7", "x8"}, nil},
+		// Sent whole, a word names write is that word: cá is not cái,
+		// bá not the start of bánh (typing, it is: below).
+		{"cá", []string{"x11"}, []string{"x12", "x13"}},
+		{"bá", []string{"x8"}, []string{"x7"}},
 		// Typed with the tone where the older convention puts it, on
 		// the way to a word the index writes the newer way.
 		{"hò", []string{"x2", "x4", "x9"}, nil},
@@ -171,6 +174,15 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 				expectFinds(t, idx, q, tt.want, tt.not)
 				answerAsBleve(t, ctx, idx, q)
 			}
+		}
+		// As the buyer types, the last word is also the start of others.
+		for _, tt := range []struct {
+			text string
+			want []string
+		}{{"bá", []string{"x7", "x8"}}, {"cá", []string{"x11", "x13"}}} {
+			q := search.Query{Text: tt.text, Typing: true, PerPage: search.MaxPerPage}
+			expectFinds(t, idx, q, tt.want, nil)
+			answerAsBleve(t, ctx, idx, q)
 		}
 	}
 	check()

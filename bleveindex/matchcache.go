@@ -81,6 +81,9 @@ func matchKey(cs []clause, shop, scored bool) string {
 		if c.prefix {
 			b.WriteByte('*')
 		}
+		if c.sent {
+			b.WriteByte('!')
+		}
 		for _, s := range c.synonyms {
 			b.WriteByte(1)
 			b.WriteString(s)

@@ -26,6 +26,9 @@ type clause struct {
 	// otherForms are the forms with other marks that names write the
 	// word typed with (asTyped): a name that has it only so does not match.
 	otherForms []string
+	// sent: the last word, typed with marks, of a search sent whole
+	// (search.Query.Typing): asTyped makes it whole if names write it so.
+	sent bool
 }
 
 // clauses reads the words of text into clauses, taking the longest
@@ -246,6 +249,15 @@ func asTyped(ctx context.Context, cs []clause, names *spellings, r index.IndexRe
 	for i, c := range cs {
 		if names == nil || c.marked == "" || strings.Contains(c.phrase, " ") {
 			continue
+		}
+		if c.sent && inNames(ctx, r, c.marked) {
+			// A word of names, sent whole: "cá" is not the start of cái
+			// or cát, which a search sorted by price would list first.
+			if out == nil {
+				out = append([]clause(nil), cs...)
+			}
+			out[i].prefix = false
+			c = out[i]
 		}
 		if !synonymMembers[c.marked] && !namesStartWith(r, c.marked) {
 			// Marks no name has, nor the table: most often marks typed

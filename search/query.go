@@ -56,6 +56,12 @@ type Query struct {
 	Sort       Sort       // "": SortRelevance
 	Page       int        // from 1; 0: 1
 	PerPage    int        // 0: DefaultPerPage
+	// Typing: the last word may be unfinished (search as you type,
+	// Suggest). In a search sent whole, a last word typed with marks that
+	// product names write so is that word, not the start of others: "cá"
+	// is not cái nor cát. Typed without marks, the last word is always
+	// also a start.
+	Typing bool
 }
 
 // Normalize validates q and returns it with its text trimmed and the

@@ -18,7 +18,7 @@ const MaxSuggestions = 10
 // last word counts as a prefix. Names that fold alike count once.
 func Suggest(ctx context.Context, s Searcher, typed string, limit int) ([]string, error) {
 	limit = min(max(limit, 1), MaxSuggestions)
-	q, err := Query{Text: typed, PerPage: 3 * limit}.Normalize()
+	q, err := Query{Text: typed, PerPage: 3 * limit, Typing: true}.Normalize()
 	if err != nil {
 		return nil, err
 	}
