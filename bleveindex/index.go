@@ -153,8 +153,10 @@ func create(path string) (bleve.Index, error) {
 // fieldMarked, version 3 moved the shop's name out of fieldText into
 // fieldShop, version 4 places every tone of fieldMarked and
 // fieldShopMarked one way (search.Marked: "hòa" is "hoà"), version 5 added
-// fieldCategory and fieldAbout; generations without a version are older.
-const mappingVersion = "5"
+// fieldCategory and fieldAbout, version 6 writes letters and digits as
+// words apart (search.Fold: "ST25" is "st 25"); generations without a
+// version are older.
+const mappingVersion = "6"
 
 var mappingKey = []byte("ocop.mapping")
 
@@ -390,10 +392,11 @@ func (x *Index) whileLoading(ctx context.Context, g *generation, q search.Query)
 	return out, err
 }
 
-// clauses reads the words of q (clauses); in a search sent whole, the
-// last word typed with marks is whole if names write it so (asTyped).
+// clauses reads the words of q (clauses), but the words of buying
+// (search.WithoutIntent); in a search sent whole, the last word typed with
+// marks is whole if names write it so (asTyped).
 func (x *Index) clauses(q search.Query) []clause {
-	cs := clauses(q.Text, x.synonyms, x.longest)
+	cs := clauses(search.WithoutIntent(q.Text), x.synonyms, x.longest)
 	if n := len(cs); n > 0 && !q.Typing && cs[n-1].prefix && cs[n-1].marked != "" {
 		cs[n-1].sent = true
 	}

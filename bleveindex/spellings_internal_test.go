@@ -110,7 +110,7 @@ func TestOutdatedIndexMatchesFolded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.SetInternal(mappingKey, []byte("4")); err != nil {
+	if err := raw.SetInternal(mappingKey, []byte("5")); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()

@@ -170,6 +170,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	if err != nil {
 		return search.Result{}, err
 	}
+	q.Text = search.WithoutIntent(q.Text)
 	resp, matched, err := x.ask(ctx, q)
 	text := q.Text
 	if err == nil && !matched {

@@ -10,8 +10,8 @@ import (
 
 // Fold returns s the way both search engines see text: Unicode NFC, lower
 // case, Vietnamese tone and vowel marks removed, đ turned into d, every run
-// of punctuation and spaces turned into one space, no leading or trailing
-// space. "Đường thốt nốt!" and "duong  thot-not" both fold to
+// of punctuation and spaces turned into one space, letters and digits
+// apart ("ST25" is "st 25"), no leading or trailing space. "Đường thốt nốt!" and "duong  thot-not" both fold to
 // "duong thot not".
 //
 // Folding loses information on purpose: a buyer on a phone without a
@@ -30,6 +30,7 @@ func fold(s string, keepMarks bool) string {
 	b.Grow(len(s))
 	gap := false      // a separator was seen since the last written letter
 	nonASCII := false // something outside ASCII survived folding
+	digits := false   // the last written letter was a digit
 	// NFD splits every accented letter into its base letter and the
 	// combining marks (Mn) that we then drop; this works on any input
 	// normalisation form, so decomposed and precomposed text fold alike.
@@ -66,10 +67,13 @@ func fold(s string, keepMarks bool) string {
 			gap = true
 			continue
 		}
-		if gap && b.Len() > 0 {
+		digit := '0' <= r && r <= '9' || r >= utf8.RuneSelf && unicode.IsDigit(r)
+		if (gap || digit != digits) && b.Len() > 0 {
+			// Letters and digits are words of their own: "ST25", "st 25"
+			// and "ST-25" are one rice, "500ml" is "500 ml".
 			b.WriteByte(' ')
 		}
-		gap = false
+		gap, digits = false, digit
 		b.WriteRune(r)
 	}
 	if nonASCII {

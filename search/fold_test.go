@@ -18,7 +18,7 @@ func TestFold(t *testing.T) {
 		{"Khóm Cầu Đúc – Hậu Giang", "khom cau duc hau giang"},
 		{"Mật ong rừng tràm Tri Tôn", "mat ong rung tram tri ton"},
 		{"Bưởi Năm Roi (loại 1)", "buoi nam roi loai 1"},
-		{"  Gạo   ST25,\tthơm\n", "gao st25 thom"},
+		{"  Gạo   ST25,\tthơm\n", "gao st 25 thom"},
 		{"ĐẶC SẢN ĐỒNG THÁP", "dac san dong thap"},
 		{"Nước mắm 40°N", "nuoc mam 40 n"},
 		{"25.000 ₫/kg", "25 000 kg"},
@@ -138,5 +138,22 @@ func TestMarkedPlacesTonesOneWay(t *testing.T) {
 		if got := Marked(tt.in); got != tt.want {
 			t.Errorf("Marked(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// Letters and digits are words apart, however the buyer writes them.
+func TestFoldSplitsLettersFromDigits(t *testing.T) {
+	for _, in := range []string{"ST25", "st 25", "ST-25", "st.25"} {
+		if got := Fold(in); got != "st 25" {
+			t.Errorf("Fold(%q) = %q, want \"st 25\"", in, got)
+		}
+	}
+	for in, want := range map[string]string{"500ml": "500 ml", "Chai 330ml": "chai 330 ml", "2kg": "2 kg", "4 sao": "4 sao", "OCOP5": "ocop 5"} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Marked("Gạo ST25 Mỹ Xuyên"); got != "gạo st 25 mỹ xuyên" {
+		t.Errorf("Marked = %q", got)
 	}
 }

@@ -61,3 +61,48 @@ func WithoutOptional(text string) (string, bool) {
 
 // phrases are the folded phrases of the synonym table.
 var phrases = FoldedSynonyms()
+
+// intentPhrases are what buyers say about buying rather than about what
+// they buy: "mua" (buy), "giá rẻ" (cheap), "giá tốt", "giá sỉ"
+// (wholesale). A search leaves them out whatever it finds, as long as
+// other words remain: "dừa giá rẻ" is coconuts, not the coconuts of
+// Rạch Giá. Typed with other marks they are other words (mùa, season;
+// rẽ, a turn).
+var intentPhrases = [][]string{{"mua"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}}
+
+// WithoutIntent returns text without the words of buying (intentPhrases),
+// as Marked writes it, or text as it is when they are all it says.
+func WithoutIntent(text string) string {
+	marked := strings.Fields(Marked(text))
+	var kept []string
+	for i := 0; i < len(marked); {
+		n := 0
+		for _, p := range intentPhrases {
+			if len(p) <= len(marked)-i && saysPhrase(marked[i:i+len(p)], p) {
+				n = len(p)
+				break
+			}
+		}
+		if n == 0 {
+			kept = append(kept, marked[i])
+			n = 1
+		}
+		i += n
+	}
+	if len(kept) == 0 || len(kept) == len(marked) {
+		return text
+	}
+	return strings.Join(kept, " ")
+}
+
+// saysPhrase reports whether words, as Marked writes them, are the
+// phrase p: with its marks, or typed without any.
+func saysPhrase(words, p []string) bool {
+	for j, w := range words {
+		m := Marked(p[j])
+		if w != m && (w != Fold(w) || w != Fold(m)) {
+			return false
+		}
+	}
+	return true
+}

@@ -28,3 +28,24 @@ func TestWithoutOptional(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutIntent(t *testing.T) {
+	for in, want := range map[string]string{
+		"dừa giá rẻ":        "dừa",
+		"dua gia re":        "dua",
+		"mua khóm Cầu Đúc":  "khóm cầu đúc",
+		"gạo giá sỉ":        "gạo",
+		"mùa nước nổi":      "mùa nước nổi", // season, not buy
+		"dừa giá rẽ":        "dừa giá rẽ",   // another rẽ
+		"giá rẻ":            "giá rẻ",       // all it says
+		"giá đỗ":            "giá đỗ",       // bean sprouts
+		"khóm":              "khóm",
+		"mua mua":           "mua mua",
+		"xoài rẻ nhất":      "xoài",
+		"Mua Bưởi Giá Tốt ": "bưởi",
+	} {
+		if got := WithoutIntent(in); got != want {
+			t.Errorf("WithoutIntent(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -257,6 +257,10 @@ func testPlaces(t *testing.T, idx search.Index) {
 	expectDropped(t, idx, "khóm vĩnh long", []string{"vĩnh", "long"}, "p02", "p03", "p04")
 	expectDropped(t, idx, "mua khóm vĩnh long", []string{"vĩnh", "long"}, "p02", "p03", "p04")
 	expectDropped(t, idx, "khóm", nil, "p02")
+	// The words of buying count for nothing: "giá rẻ" is no place.
+	expectExactly(t, idx, "mua dừa giá rẻ", "p20", "p21", "p22")
+	expectExactly(t, idx, "gạo st 25", "p14")
+	expectExactly(t, idx, "ST-25", "p14")
 	// The name ranks before the description and the place.
 	expectFirst(t, idx, "tắc", "p16", "p17")
 	expectFirst(t, idx, "mật ong", "p07", "p08")
