@@ -88,7 +88,7 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 	if opts.CacheBytes == 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
-	x := &Index{dir: dir, cache: opts.CacheBytes, synonyms: tableSynonyms, slow: make(chan struct{}, 1)}
+	x := &Index{dir: dir, cache: opts.CacheBytes, synonyms: search.MarkedSynonyms(), slow: make(chan struct{}, 1)}
 	x.longest = search.LongestSynonym(x.synonyms)
 
 	gen, err := readCurrent(dir)

@@ -259,18 +259,6 @@ func asTyped(ctx context.Context, cs []clause, names *spellings, r index.IndexRe
 			out[i].prefix = false
 			c = out[i]
 		}
-		if !synonymMembers[c.marked] && !namesStartWith(r, c.marked) {
-			// Marks no name has, nor the table: most often marks typed
-			// wrong ("dúa"). The word matches folded, as before, and
-			// takes the synonyms of the folded word, as if typed without
-			// marks ("dua" finds the khóm of dứa). (In shops' names it
-			// keeps its marks: "cải" is still not the Cái of Cái Bè.)
-			if out == nil {
-				out = append([]clause(nil), cs...)
-			}
-			out[i].synonyms = tableSynonyms[c.phrase]
-			continue
-		}
 		var others []string
 		written := false
 		for _, w := range names.forms(c.phrase) {
@@ -295,21 +283,6 @@ func asTyped(ctx context.Context, cs []clause, names *spellings, r index.IndexRe
 		return cs
 	}
 	return out
-}
-
-// tableSynonyms is the synonym table as clauses read it.
-var tableSynonyms = search.MarkedSynonyms()
-
-// namesStartWith reports whether a word of some product's name, as
-// search.Marked writes it, is or starts with w.
-func namesStartWith(r index.IndexReader, w string) bool {
-	dict, err := r.FieldDictPrefix(fieldMarked, []byte(w))
-	if err != nil {
-		return true // as if: no change to what was typed
-	}
-	defer dict.Close()
-	e, err := dict.Next()
-	return err == nil && e != nil
 }
 
 // inNames reports whether some live product's name has the word w as
