@@ -196,7 +196,7 @@ func TestWaiterAsksAgain(t *testing.T) {
 	}
 	done := make(chan answer, 1)
 	go func() {
-		res, err := g.search(ctx, q, x.clauses(q))
+		res, err := g.search(ctx, q, x.clauses)
 		done <- answer{res, err}
 	}()
 	time.Sleep(50 * time.Millisecond) // let it wait (if it does not yet, it answers alone: same result)

@@ -417,7 +417,8 @@ func docNumber(id index.IndexInternalID) (uint64, error) {
 // search answers q from the cache, or from Bleve and the columns.
 // A search asked while the same one is being answered waits for that
 // answer.
-func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (search.Result, error) {
+// The words are read (read) only when no kept answer serves.
+func (g *generation) search(ctx context.Context, q search.Query, read func(search.Query) []clause) (search.Result, error) {
 	if res, ok := g.cached(q); ok {
 		return res, nil
 	}
@@ -425,7 +426,7 @@ func (g *generation) search(ctx context.Context, q search.Query, cs []clause) (s
 	for {
 		f, first := g.cache.join(q, seen)
 		if first {
-			return g.answer(ctx, f, q, cs, seen)
+			return g.answer(ctx, f, q, read(q), seen)
 		}
 		// The answer is made at seen or later: as fresh as this caller's own.
 		res, ok, err := f.wait(ctx)

@@ -343,13 +343,13 @@ func (x *Index) search(ctx context.Context, q search.Query, columns bool) (searc
 	case !columns:
 		out, err = x.searchBleve(ctx, g, q)
 	case g.cols.ready.Load():
-		out, err = g.search(ctx, q, x.clauses(q))
+		out, err = g.search(ctx, q, x.clauses)
 	case g.cols.failed.Load():
 		out, err = x.searchBleve(ctx, g, q) // as before the columns, for every search
 	default:
 		select {
 		case <-g.cols.readied:
-			out, err = g.search(ctx, q, x.clauses(q))
+			out, err = g.search(ctx, q, x.clauses)
 		case x.slow <- struct{}{}:
 			out, err = x.whileLoading(ctx, g, q)
 			<-x.slow
@@ -387,7 +387,7 @@ func (x *Index) whileLoading(ctx context.Context, g *generation, q search.Query)
 	slowHook(bctx)
 	out, err := x.searchBleve(bctx, g, q)
 	if err != nil && ctx.Err() == nil && g.cols.ready.Load() {
-		return g.search(ctx, q, x.clauses(q))
+		return g.search(ctx, q, x.clauses)
 	}
 	return out, err
 }

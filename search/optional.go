@@ -68,7 +68,15 @@ var phrases = FoldedSynonyms()
 // other words remain: "dừa giá rẻ" is coconuts, not the coconuts of
 // Rạch Giá. Typed with other marks they are other words (mùa, season;
 // rẽ, a turn).
-var intentPhrases = [][]string{{"mua"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}}
+var intentPhrases = func() [][]string {
+	out := [][]string{{"mua"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}}
+	for _, p := range out {
+		for j, w := range p {
+			p[j] = Marked(w)
+		}
+	}
+	return out
+}()
 
 // WithoutIntent returns text without the words of buying (intentPhrases),
 // as Marked writes it, or text as it is when they are all it says.
@@ -96,11 +104,10 @@ func WithoutIntent(text string) string {
 }
 
 // saysPhrase reports whether words, as Marked writes them, are the
-// phrase p: with its marks, or typed without any.
+// phrase p, as Marked writes it: with its marks, or typed without any.
 func saysPhrase(words, p []string) bool {
 	for j, w := range words {
-		m := Marked(p[j])
-		if w != m && (w != Fold(w) || w != Fold(m)) {
+		if w != p[j] && (w != Fold(w) || w != Fold(p[j])) {
 			return false
 		}
 	}
