@@ -424,13 +424,8 @@ func TestKeptMatchesSurviveARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	idx.Close()
-	if idx, err = bleveindex.Open(dir); err != nil {
-		t.Fatal(err)
-	}
+	idx = reopened(t, dir)
 	defer idx.Close()
-	if !idx.ColumnsReady() {
-		t.Fatal("the rows never loaded")
-	}
 	q := search.Query{Text: "mật ong", Sort: search.SortPriceAsc, InStock: true, PerPage: 5}
 	first := answerAsBleve(t, ctx, idx, q).Hits[0]
 

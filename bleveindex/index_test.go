@@ -107,10 +107,6 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	doc := func(id, name, description string) search.Document {
-		return search.Document{ID: id, Name: name, Description: description, CategoryID: "che-bien", SellerID: "s-x",
-			RegionID: "can-tho.phong-dien", RegionName: "Phong Điền, Cần Thơ", PriceVND: 12000, Unit: "kg", InStock: true}
-	}
 	docs := append(searchtest.Corpus(),
 		doc("x1", "Dua sap Tra Vinh", "Trai to."),       // no marks: either
 		doc("x2", "Bánh tét Hoà Bình", "Gói lá chuối."), // the newer tone convention
@@ -188,14 +184,29 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 	}
 	check()
 	idx.Close()
-	if idx, err = bleveindex.Open(dir); err != nil {
+	idx = reopened(t, dir)
+	defer idx.Close()
+	check()
+}
+
+// doc is a product of a test seller of Phong Điền, Cần Thơ.
+func doc(id, name, description string) search.Document {
+	return search.Document{ID: id, Name: name, Description: description, CategoryID: "che-bien", SellerID: "s-x",
+		RegionID: "can-tho.phong-dien", RegionName: "Phong Điền, Cần Thơ", PriceVND: 12000, Unit: "kg", InStock: true}
+}
+
+// reopened opens the index in dir and waits for its rows to load.
+func reopened(t *testing.T, dir string) *bleveindex.Index {
+	t.Helper()
+	idx, err := bleveindex.Open(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
 	if !idx.ColumnsReady() {
+		idx.Close()
 		t.Fatal("the rows never loaded")
 	}
-	check()
+	return idx
 }
 
 // A synonym stands for its group as written, in names: khóm (pineapple)
@@ -205,10 +216,6 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 func TestSynonymsMatchAsWritten(t *testing.T) {
 	idx := newIndex(t)
 	ctx := context.Background()
-	doc := func(id, name, description string) search.Document {
-		return search.Document{ID: id, Name: name, Description: description, CategoryID: "che-bien", SellerID: "s-x",
-			RegionID: "can-tho.hoa-tien", PriceVND: 12000, Unit: "kg", InStock: true}
-	}
 	docs := append(searchtest.Corpus(),
 		doc("x1", "Dưa hấu Long An", "Ruột đỏ, ngọt mát."),
 		doc("x2", "Mứt dứa Tân Lập", "Sên tay, ít đường."),

@@ -6,22 +6,13 @@ import (
 	"time"
 
 	"github.com/ocopmarket/market/search"
-	"github.com/ocopmarket/market/search/searchtest"
 )
 
 // A search that took Bleve's own path while the rows of a reopened index
 // load gives way as soon as they are loaded, and answers on them.
 func TestSlowPathGivesWayToTheRows(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	idx, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
-		t.Fatal(err)
-	}
-	idx.Close()
+	dir := corpusDir(t)
 
 	loading, slow := make(chan struct{}), make(chan struct{})
 	loadHook = func() { <-loading }
@@ -31,7 +22,8 @@ func TestSlowPathGivesWayToTheRows(t *testing.T) {
 	}
 	defer func() { loadHook, slowHook = func() {}, func(context.Context) {} }()
 
-	if idx, err = Open(dir); err != nil {
+	idx, err := Open(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	type answer struct {

@@ -12,6 +12,22 @@ import (
 	"github.com/ocopmarket/market/search/searchtest"
 )
 
+// corpusDir returns a directory holding an index of the test corpus,
+// closed.
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	idx, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Upsert(context.Background(), searchtest.Corpus()); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	return dir
+}
+
 func foundIDs(t *testing.T, idx *Index, text string) []string {
 	t.Helper()
 	res, err := idx.Search(context.Background(), search.Query{Text: text, PerPage: search.MaxPerPage})
@@ -65,20 +81,12 @@ func TestSpellingsFollowTheLiveNames(t *testing.T) {
 // The spellings are read before the first search: while the rows of a
 // reopened index load, Bleve's own path already keeps dứa from dừa.
 func TestSpellingsBeforeTheRows(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	idx, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
-		t.Fatal(err)
-	}
-	idx.Close()
+	dir := corpusDir(t)
 	loading := make(chan struct{})
 	loadHook = func() { <-loading }
 	defer func() { loadHook = func() {} }()
-	if idx, err = Open(dir); err != nil {
+	idx, err := Open(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer idx.Close()
@@ -92,16 +100,7 @@ func TestSpellingsBeforeTheRows(t *testing.T) {
 // is rebuilt, words typed with marks match folded rather than leave out
 // names by spellings it does not share.
 func TestOutdatedIndexMatchesFolded(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	idx, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Upsert(ctx, searchtest.Corpus()); err != nil {
-		t.Fatal(err)
-	}
-	idx.Close()
+	dir := corpusDir(t)
 	gen, err := readCurrent(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +113,8 @@ func TestOutdatedIndexMatchesFolded(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw.Close()
-	if idx, err = Open(dir); err != nil {
+	idx, err := Open(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer idx.Close()
