@@ -542,6 +542,11 @@ func bySales(q search.Query) bool {
 // order returns how q ranks matches: negative when a comes before b. Ties
 // go by product id, as in the fallback path, so pages never overlap.
 func (c *columns) order(q search.Query) func(a, b match) int {
+	// What is in stock comes first, in every order: a buyer cannot
+	// order the rest.
+	stocked := func(a, b match) int {
+		return cmp.Compare(c.rows[b.slot].flags&inStock, c.rows[a.slot].flags&inStock)
+	}
 	var key func(a, b *row) int
 	switch {
 	case q.Sort == search.SortPriceAsc:
@@ -556,6 +561,9 @@ func (c *columns) order(q search.Query) func(a, b match) int {
 		key = func(a, b *row) int { return cmp.Compare(b.sold, a.sold) }
 	default: // relevance
 		return func(a, b match) int {
+			if s := stocked(a, b); s != 0 {
+				return s
+			}
 			if a.score != b.score {
 				return cmp.Compare(b.score, a.score)
 			}
@@ -563,6 +571,9 @@ func (c *columns) order(q search.Query) func(a, b match) int {
 		}
 	}
 	return func(a, b match) int {
+		if s := stocked(a, b); s != 0 {
+			return s
+		}
 		if k := key(&c.rows[a.slot], &c.rows[b.slot]); k != 0 {
 			return k
 		}

@@ -522,28 +522,30 @@ func filterQueries(q search.Query) []query.Query {
 
 func ptr(f float64) *float64 { return &f }
 
-// sortOrder orders hits for a sort; ties always go by id.
+// sortOrder orders hits for a sort, those in stock first; ties always go
+// by id.
 func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
 	byNumber := func(field string, desc bool) bsearch.SearchSort {
 		return &bsearch.SortField{Field: field, Desc: desc, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}
 	}
+	stocked := &bsearch.SortField{Field: fieldInStock, Desc: true, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}
 	id := &bsearch.SortDocID{}
 	switch s {
 	case search.SortPriceAsc:
-		return bsearch.SortOrder{byNumber(fieldPrice, false), id}
+		return bsearch.SortOrder{stocked, byNumber(fieldPrice, false), id}
 	case search.SortPriceDesc:
-		return bsearch.SortOrder{byNumber(fieldPrice, true), id}
+		return bsearch.SortOrder{stocked, byNumber(fieldPrice, true), id}
 	case search.SortStarsDesc:
-		return bsearch.SortOrder{byNumber(fieldStars, true), id}
+		return bsearch.SortOrder{stocked, byNumber(fieldStars, true), id}
 	case search.SortNewest:
-		return bsearch.SortOrder{byNumber(fieldCreated, true), id}
+		return bsearch.SortOrder{stocked, byNumber(fieldCreated, true), id}
 	case search.SortBestselling:
-		return bsearch.SortOrder{byNumber(fieldSold, true), id}
+		return bsearch.SortOrder{stocked, byNumber(fieldSold, true), id}
 	}
 	if !hasText {
-		return bsearch.SortOrder{byNumber(fieldSold, true), id}
+		return bsearch.SortOrder{stocked, byNumber(fieldSold, true), id}
 	}
-	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
+	return bsearch.SortOrder{stocked, &bsearch.SortScore{Desc: true}, id}
 }
 
 // textQuery matches the words of a search, with shop in the shops' names

@@ -21,6 +21,7 @@ const (
 	attrStars       = "stars"
 	attrPrice       = "priceVnd"
 	attrInStock     = "inStock"
+	attrStocked     = "stocked" // 1 in stock, 0 not: sorted on, in stock first
 	attrCreated     = "createdAtMs"
 	attrSold        = "sold"
 )
@@ -59,6 +60,7 @@ type document struct {
 	CreatedAtMs       int64    `json:"createdAtMs"`
 	Sold              int64    `json:"sold"`
 	Version           int64    `json:"version"`
+	Stocked           int      `json:"stocked"`
 	NameFolded        string   `json:"nameFolded"`
 	DescriptionFolded string   `json:"descriptionFolded"`
 	SellerNameFolded  string   `json:"sellerNameFolded"`
@@ -75,13 +77,20 @@ func toDocument(d search.Document) document {
 		PriceVND: int64(d.PriceVND), Unit: d.Unit, Stars: d.Stars, InStock: d.InStock,
 		ImageURL:  d.ImageURL,
 		CreatedAt: d.CreatedAt.UTC().Format(time.RFC3339Nano), CreatedAtMs: d.CreatedAt.UnixMilli(),
-		Sold: d.Sold, Version: d.Version,
+		Sold: d.Sold, Version: d.Version, Stocked: stocked(d.InStock),
 		NameFolded:        search.Fold(d.Name),
 		DescriptionFolded: search.Fold(d.Description),
 		SellerNameFolded:  search.Fold(d.SellerName),
 		RegionNameFolded:  search.Fold(d.RegionName),
 		CategoryNames:     search.Fold(search.CategoryNames(d.CategoryIDs)),
 	}
+}
+
+func stocked(inStock bool) int {
+	if inStock {
+		return 1
+	}
+	return 0
 }
 
 func nonNil(s []string) []string {
@@ -160,26 +169,30 @@ func Filter(q search.Query) (string, error) {
 	return strings.Join(parts, " AND "), nil
 }
 
-// sortOrder returns Meilisearch's sort for a query; ties go by id. Without
-// a sort, relevance decides (the "sort" ranking rule comes first, so a sort
-// given always wins over relevance, as in the Bleve engine).
+// sortOrder returns Meilisearch's sort for a query, what is in stock
+// first; ties go by id. Without a sort, relevance decides (the "sort"
+// ranking rule comes first, so a sort given always wins over relevance,
+// as in the Bleve engine).
 func sortOrder(s search.Sort, hasText bool) []string {
+	first := attrStocked + ":desc"
 	switch s {
 	case search.SortPriceAsc:
-		return []string{attrPrice + ":asc", attrID + ":asc"}
+		return []string{first, attrPrice + ":asc", attrID + ":asc"}
 	case search.SortPriceDesc:
-		return []string{attrPrice + ":desc", attrID + ":asc"}
+		return []string{first, attrPrice + ":desc", attrID + ":asc"}
 	case search.SortStarsDesc:
-		return []string{attrStars + ":desc", attrID + ":asc"}
+		return []string{first, attrStars + ":desc", attrID + ":asc"}
 	case search.SortNewest:
-		return []string{attrCreated + ":desc", attrID + ":asc"}
+		return []string{first, attrCreated + ":desc", attrID + ":asc"}
 	case search.SortBestselling:
-		return []string{attrSold + ":desc", attrID + ":asc"}
+		return []string{first, attrSold + ":desc", attrID + ":asc"}
 	}
 	if !hasText {
-		return []string{attrSold + ":desc", attrID + ":asc"}
+		return []string{first, attrSold + ":desc", attrID + ":asc"}
 	}
-	return nil
+	// Relevance: the "sort" ranking rule comes first, the words' rules
+	// order what it leaves tied.
+	return []string{first}
 }
 
 // ownAttributes are the searched attributes of a product's own words and
@@ -235,7 +248,7 @@ func searchRequest(q search.Query, shop bool) (text string, req *meilisearch.Sea
 // too): one hit, no facets.
 func countRequest(text string, shop bool) *meilisearch.SearchRequest {
 	_, req, _ := searchRequest(search.Query{Text: text, PerPage: 1}, shop)
-	req.Facets = nil
+	req.Facets, req.Sort = nil, nil
 	if shop {
 		req.Query = shopText(text)
 	}
@@ -269,7 +282,7 @@ func settings() *meilisearch.Settings {
 			"imageUrl", "createdAt", "sold", "version",
 		},
 		FilterableAttributes: []string{attrCategoryIDs, attrRegionIDs, attrSellerID, attrStars, attrPrice, attrInStock},
-		SortableAttributes:   []string{attrPrice, attrStars, attrCreated, attrSold, attrID},
+		SortableAttributes:   []string{attrStocked, attrPrice, attrStars, attrCreated, attrSold, attrID},
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 		Synonyms:             search.FoldedSynonyms(),
 		TypoTolerance: &meilisearch.TypoTolerance{

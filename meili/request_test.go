@@ -106,19 +106,19 @@ func TestSearchRequest(t *testing.T) {
 		want string
 	}{
 		{"browse", search.Query{},
-			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["sold:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
+			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc","sold:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
 		{"text by relevance", search.Query{Text: "  Mật ong Tri Tôn! ", PerPage: 10, Page: 2},
-			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"hitsPerPage":10,"page":2,"q":"mat ong tri ton","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc"],"hitsPerPage":10,"page":2,"q":"mat ong tri ton","hybrid":null}`},
 		{"filters and sort", search.Query{Text: "Khóm", RegionID: "can-tho", MinStars: 4, InStock: true, Sort: search.SortPriceAsc},
-			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","filter":"regionIds = \"can-tho\" AND stars >= 4 AND inStock = true","facets":["categoryIds","regionIds","stars"],"sort":["priceVnd:asc","id:asc"],"hitsPerPage":20,"page":1,"q":"khom","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","filter":"regionIds = \"can-tho\" AND stars >= 4 AND inStock = true","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc","priceVnd:asc","id:asc"],"hitsPerPage":20,"page":1,"q":"khom","hybrid":null}`},
 		{"newest", search.Query{Sort: search.SortNewest},
-			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["createdAtMs:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
+			`{"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc","createdAtMs:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
 		{"stars", search.Query{Text: "x", Sort: search.SortStarsDesc},
-			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stars:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc","stars:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
 		{"bestselling", search.Query{Text: "x", Sort: search.SortBestselling},
-			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["sold:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
+			`{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded"],"matchingStrategy":"all","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc","sold:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"x","hybrid":null}`},
 		{"price desc", search.Query{Sort: search.SortPriceDesc, MaxPrice: 50000},
-			`{"matchingStrategy":"all","filter":"priceVnd <= 50000","facets":["categoryIds","regionIds","stars"],"sort":["priceVnd:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
+			`{"matchingStrategy":"all","filter":"priceVnd <= 50000","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc","priceVnd:desc","id:asc"],"hitsPerPage":20,"page":1,"q":"","hybrid":null}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +156,7 @@ func TestSearchRequestWithShops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded","categoryNamesFolded"],"matchingStrategy":"all","filter":"inStock = true","facets":["categoryIds","regionIds","stars"],"hitsPerPage":20,"page":1,"q":"co so bay tung","hybrid":null}`
+	want := `{"attributesToSearchOn":["nameFolded","descriptionFolded","regionNameFolded","sellerNameFolded","categoryNamesFolded"],"matchingStrategy":"all","filter":"inStock = true","facets":["categoryIds","regionIds","stars"],"sort":["stocked:desc"],"hitsPerPage":20,"page":1,"q":"co so bay tung","hybrid":null}`
 	if string(b) != want {
 		t.Errorf("request\n got %s\nwant %s", b, want)
 	}
@@ -256,6 +256,14 @@ func TestDocumentRoundTrip(t *testing.T) {
 	m := toDocument(searchtest.Corpus()[8])
 	if m.NameFolded != "duong thot not tinh bien" || m.RegionNameFolded != "tinh bien an giang" || m.CreatedAtMs != m.CreatedAtMs/1000*1000 {
 		t.Errorf("folded fields: %+v", m)
+	}
+	// Sorted on, in stock first.
+	for d, want := range map[bool]int{true: 1, false: 0} {
+		doc := searchtest.Corpus()[8]
+		doc.InStock = d
+		if got := toDocument(doc).Stocked; got != want {
+			t.Errorf("in stock %v: stocked %d, want %d", d, got, want)
+		}
 	}
 }
 

@@ -370,6 +370,10 @@ func order(match func(search.Document) bool, less func(a, b search.Document) int
 		}
 	}
 	sort.SliceStable(docs, func(i, j int) bool {
+		// What is in stock comes first, in every order.
+		if docs[i].InStock != docs[j].InStock {
+			return docs[i].InStock
+		}
 		if c := less(docs[i], docs[j]); c != 0 {
 			return c < 0
 		}
