@@ -25,7 +25,9 @@ func queries() []search.Query {
 		// typed with marks: as written, or folded when no name has them
 		"dứa", "dúa", "hòa",
 		// nothing with every word: fewer
-		"mat ongg", "xoai cat hoa loc vinh long", "mua mật ong zzz"}
+		"mat ongg", "xoai cat hoa loc vinh long", "mua mật ong zzz",
+		// optional words with the words left out; more words than are left out
+		"bưởi ngon bến tre", "khóm chiếc xyzzy", "khóm mật chiếc", "mật ong a b c d e"}
 	var out []search.Query
 	for i, text := range texts {
 		for j, sort := range search.Sorts() {

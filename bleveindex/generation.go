@@ -596,7 +596,7 @@ func (g *generation) searchColumns(ctx context.Context, q search.Query, cs []cla
 			t = c.newTally(p, q)
 			matched, err = ask(rest)
 		}
-		for err == nil && matched == 0 && len(cs) > 1 {
+		for err == nil && matched == 0 && len(cs) > 1 && !q.Typing && len(out.Dropped) < search.MaxDropped {
 			// Still nothing: without the last word, then the one before
 			// ("khóm hậu giang" finds the khóm).
 			out.Dropped = append([]string{cs[len(cs)-1].typed()}, out.Dropped...)

@@ -396,7 +396,11 @@ func (x *Index) whileLoading(ctx context.Context, g *generation, q search.Query)
 // (search.WithoutIntent); in a search sent whole, the last word typed with
 // marks is whole if names write it so (asTyped).
 func (x *Index) clauses(q search.Query) []clause {
-	cs := clauses(search.WithoutIntent(q.Text), x.synonyms, x.longest)
+	text, lastWent := search.WithoutIntent(q.Text)
+	cs := clauses(text, x.synonyms, x.longest)
+	if n := len(cs); n > 0 && lastWent {
+		cs[n-1].prefix = false
+	}
 	if n := len(cs); n > 0 && !q.Typing && cs[n-1].prefix && cs[n-1].marked != "" {
 		cs[n-1].sent = true
 	}
@@ -420,13 +424,15 @@ func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) 
 	var dropped []string
 	if err == nil && res.Total == 0 && len(cs) > 0 {
 		// Nothing: were the filters, or the words, the cause?
-		words, shop, werr := x.wordsAsked(ctx, idx, cs)
+		words, shop, left, werr := x.wordsAsked(ctx, idx, cs, !q.Typing)
 		if werr != nil {
 			return search.Result{}, werr
 		}
 		if shop || len(words) != len(cs) {
 			res, err = idx.SearchInContext(ctx, request(q, words, shop))
-			dropped = droppedFrom(cs, words)
+			for _, c := range left {
+				dropped = append(dropped, c.typed())
+			}
 		}
 	}
 	if err != nil {
@@ -454,69 +460,42 @@ func (x *Index) searchBleve(ctx context.Context, g *generation, q search.Query) 
 	return out, nil
 }
 
-// droppedFrom returns the words of cs, as typed, that the words asked
-// (wordsAsked) left out at the end, of cs or of cs without its optional
-// words (which are left out without a word).
-func droppedFrom(cs, asked []clause) []string {
-	base := cs
-	if !startsWith(base, asked) {
-		rest, fewer := withoutOptional(cs)
-		if !fewer || !startsWith(rest, asked) {
-			return nil
-		}
-		base = rest
-	}
-	var out []string
-	for _, c := range base[len(asked):] {
-		out = append(out, c.typed())
-	}
-	return out
-}
-
-// startsWith reports whether the clauses of prefix begin cs.
-func startsWith(cs, prefix []clause) bool {
-	if len(prefix) > len(cs) {
-		return false
-	}
-	for i, c := range prefix {
-		if c.phrase != cs[i].phrase {
-			return false
-		}
-	}
-	return true
-}
-
 // wordsAsked chooses, as the columns' path does, the words a search on
 // Bleve's own path asks, counting their matches without the filters: the
 // words as typed; the shops' names too when no product says them
 // (textQueries); then the same without the words buyers add
-// (search.Optional); then without the last word, and the one before.
-func (x *Index) wordsAsked(ctx context.Context, idx bleve.Index, cs []clause) ([]clause, bool, error) {
+// (search.Optional); then, with relax, without the last word, and the one
+// before (search.MaxDropped at most), which it returns as left.
+func (x *Index) wordsAsked(ctx context.Context, idx bleve.Index, cs []clause, relax bool) (words []clause, shop bool, left []clause, err error) {
 	if len(cs) == 0 {
-		return cs, false, nil
+		return cs, false, nil, nil
 	}
 	tries := [][]clause{cs}
 	last := cs
 	if rest, fewer := withoutOptional(cs); fewer {
 		tries, last = append(tries, rest), rest
 	}
-	for n := len(last) - 1; n >= 1; n-- {
+	relaxFrom := len(tries)
+	for n := len(last) - 1; relax && n >= max(1, len(last)-search.MaxDropped); n-- {
 		tries = append(tries, last[:n])
 	}
-	for _, words := range tries {
+	for i, words := range tries {
 		for _, shop := range []bool{false, true} {
 			count := bleve.NewSearchRequestOptions(textQuery(words, shop, false), 0, 0, false)
 			count.Score = "none"
 			res, err := idx.SearchInContext(ctx, count)
 			if err != nil {
-				return nil, false, err
+				return nil, false, nil, err
 			}
 			if res.Total > 0 {
-				return words, shop, nil
+				if i >= relaxFrom {
+					left = last[len(words):]
+				}
+				return words, shop, left, nil
 			}
 		}
 	}
-	return cs, false, nil
+	return cs, false, nil, nil
 }
 
 // facets splits the counts of fieldFacet by facet, keeping the

@@ -310,7 +310,15 @@ func inNames(ctx context.Context, r index.IndexReader, w string) bool {
 // its name.
 func synonym(s string, boost float64) query.Query {
 	folded := search.Fold(s)
-	q := asWritten(s, fieldMarked, boost)
+	q := query.Query(phrase(s, fieldMarked, boost))
+	if folded != s {
+		// Folded only in names written without any marks: in a name with
+		// marks, a word without them is a word of its own (tea's trà is
+		// not the tra of cá tra, catfish). The double boost undoes the
+		// disjunction's scaling, as in asWritten.
+		q = bleve.NewDisjunctionQuery(phrase(s, fieldMarked, 2*boost),
+			bleve.NewConjunctionQuery(phrase(folded, fieldMarked, 2*boost), term(unmarkedName, fieldMarked, 0)))
+	}
 	if strings.Contains(folded, " ") {
 		q = bleve.NewConjunctionQuery(q, phrase(folded, fieldText, 0))
 	}

@@ -170,8 +170,9 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	if err != nil {
 		return search.Result{}, err
 	}
-	q.Text = search.WithoutIntent(q.Text)
-	resp, matched, err := x.ask(ctx, q)
+	var lastWent bool
+	q.Text, lastWent = search.WithoutIntent(q.Text)
+	resp, matched, err := x.ask(ctx, q, lastWent)
 	text := q.Text
 	if err == nil && !matched {
 		// The words, filters aside, find nothing: without the words
@@ -179,17 +180,17 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 		if rest, fewer := search.WithoutOptional(q.Text); fewer {
 			fewerWords := q
 			fewerWords.Text, text = rest, rest
-			resp, matched, err = x.ask(ctx, fewerWords)
+			resp, matched, err = x.ask(ctx, fewerWords, lastWent)
 		}
 	}
 	var dropped []string
-	if words := strings.Fields(search.Marked(text)); err == nil && !matched && len(words) > 1 {
+	if words := strings.Fields(search.Marked(text)); err == nil && !matched && len(words) > 1 && !q.Typing {
 		// Still nothing: without the last word, then the one before, as
 		// the embedded engine does ("khóm hậu giang" finds the khóm).
-		for n := len(words) - 1; n >= 1 && err == nil && !matched; n-- {
+		for n := len(words) - 1; n >= max(1, len(words)-search.MaxDropped) && err == nil && !matched; n-- {
 			fewerWords := q
 			fewerWords.Text = strings.Join(words[:n], " ")
-			resp, matched, err = x.ask(ctx, fewerWords)
+			resp, matched, err = x.ask(ctx, fewerWords, true)
 			dropped = words[n:]
 		}
 	}
@@ -209,12 +210,18 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 
 // ask asks Meilisearch for q in the products' own words and places, and
 // when the words, filters aside, match no product so, in the shops' and
-// categories' names too (as the embedded engine's textQueries do). It reports whether the
-// words, filters aside, matched anything.
-func (x *Index) ask(ctx context.Context, q search.Query) (*meilisearch.SearchResponse, bool, error) {
+// categories' names too (as the embedded engine's textQueries do). It
+// reports whether the words, filters aside, matched anything. With whole,
+// the last word was followed by another, left out: it is a whole word,
+// not the start of one (a space after it says so).
+func (x *Index) ask(ctx context.Context, q search.Query, whole bool) (*meilisearch.SearchResponse, bool, error) {
 	text, req, err := searchRequest(q, false)
 	if err != nil {
 		return nil, false, err
+	}
+	if whole && text != "" {
+		text += " "
+		req.Query = text
 	}
 	resp, err := x.client.Index(x.uid).SearchWithContext(ctx, text, req)
 	if err != nil {
@@ -225,6 +232,9 @@ func (x *Index) ask(ctx context.Context, q search.Query) (*meilisearch.SearchRes
 	}
 	for _, shop := range []bool{false, true} {
 		count := countRequest(q.Text, shop)
+		if whole && !strings.HasSuffix(count.Query, " ") {
+			count.Query += " "
+		}
 		all, err := x.client.Index(x.uid).SearchWithContext(ctx, count.Query, count)
 		if err != nil {
 			return nil, false, unavailable("search", err)

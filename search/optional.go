@@ -69,7 +69,8 @@ var phrases = FoldedSynonyms()
 // Rạch Giá. Typed with other marks they are other words (mùa, season;
 // rẽ, a turn).
 var intentPhrases = func() [][]string {
-	out := [][]string{{"mua"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}}
+	// Longest first: "giá rẻ nhất" before "giá rẻ".
+	out := [][]string{{"giá", "rẻ", "nhất"}, {"giá", "tốt", "nhất"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}, {"mua"}}
 	for _, p := range out {
 		for j, w := range p {
 			p[j] = Marked(w)
@@ -79,10 +80,14 @@ var intentPhrases = func() [][]string {
 }()
 
 // WithoutIntent returns text without the words of buying (intentPhrases),
-// as Marked writes it, or text as it is when they are all it says.
-func WithoutIntent(text string) string {
+// as Marked writes it, or text as it is when they are all it says; and
+// whether it left out the last word, so that the last word kept was
+// followed by another: whole, not the start of a word being typed ("ca
+// mua" is ca, not cam or cát).
+func WithoutIntent(text string) (string, bool) {
 	marked := strings.Fields(Marked(text))
 	var kept []string
+	last := false
 	for i := 0; i < len(marked); {
 		n := 0
 		for _, p := range intentPhrases {
@@ -91,6 +96,7 @@ func WithoutIntent(text string) string {
 				break
 			}
 		}
+		last = n > 0
 		if n == 0 {
 			kept = append(kept, marked[i])
 			n = 1
@@ -98,9 +104,9 @@ func WithoutIntent(text string) string {
 		i += n
 	}
 	if len(kept) == 0 || len(kept) == len(marked) {
-		return text
+		return text, false
 	}
-	return strings.Join(kept, " ")
+	return strings.Join(kept, " "), last
 }
 
 // saysPhrase reports whether words, as Marked writes them, are the

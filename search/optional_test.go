@@ -42,10 +42,22 @@ func TestWithoutIntent(t *testing.T) {
 		"khóm":              "khóm",
 		"mua mua":           "mua mua",
 		"xoài rẻ nhất":      "xoài",
+		"gạo giá rẻ nhất":   "gạo",
+		"gạo giá tốt nhất":  "gạo",
 		"Mua Bưởi Giá Tốt ": "bưởi",
 	} {
-		if got := WithoutIntent(in); got != want {
+		if got, _ := WithoutIntent(in); got != want {
 			t.Errorf("WithoutIntent(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Left out at the end, the words of buying leave the word before them
+// whole: it was followed by another.
+func TestWithoutIntentSaysWhenTheLastWordWent(t *testing.T) {
+	for in, want := range map[string]bool{"ca mua": true, "dua gia re": true, "mua ca": false, "ca": false, "giá rẻ": false} {
+		if _, got := WithoutIntent(in); got != want {
+			t.Errorf("WithoutIntent(%q) left out the last word: %v, want %v", in, got, want)
 		}
 	}
 }

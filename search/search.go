@@ -120,10 +120,16 @@ type Result struct {
 	// fewer did ("khóm hậu giang" finds the khóm, without "hậu giang"):
 	// the pages say so. Nil when every word counted; the words buyers add
 	// (Optional) are left out without a word. Nil too when nothing is
-	// found.
+	// found. At most MaxDropped, and none when Typing: the buyer is not
+	// done.
 	Dropped []string
 	Took    time.Duration
 }
+
+// MaxDropped is the most words a search leaves out at the end to find
+// anything (Result.Dropped): each costs a walk of the words left, and
+// words typed past it find nothing.
+const MaxDropped = 3
 
 // The facets every search returns, named as in the HTTP API.
 const (

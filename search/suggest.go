@@ -29,6 +29,9 @@ func Suggest(ctx context.Context, s Searcher, typed string, limit int) ([]string
 	if err != nil {
 		return nil, err
 	}
+	if len(res.Dropped) > 0 {
+		return []string{}, nil // what was typed finds nothing
+	}
 	names := []string{}
 	seen := map[string]bool{}
 	for _, h := range res.Hits {

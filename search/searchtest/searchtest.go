@@ -257,6 +257,9 @@ func testPlaces(t *testing.T, idx search.Index) {
 	expectDropped(t, idx, "khóm vĩnh long", []string{"vĩnh", "long"}, "p02", "p03", "p04")
 	expectDropped(t, idx, "mua khóm vĩnh long", []string{"vĩnh", "long"}, "p02", "p03", "p04")
 	expectDropped(t, idx, "khóm", nil, "p02")
+	// At most search.MaxDropped words are left out.
+	expectExactly(t, idx, "khóm zz yy xx ww")
+	expectDropped(t, idx, "khóm zz yy xx", []string{"zz", "yy", "xx"}, "p02")
 	// The words of buying count for nothing: "giá rẻ" is no place.
 	expectExactly(t, idx, "mua dừa giá rẻ", "p20", "p21", "p22")
 	expectExactly(t, idx, "gạo st 25", "p14")
@@ -487,6 +490,11 @@ func testHits(t *testing.T, idx search.Index) {
 }
 
 func testSuggest(t *testing.T, idx search.Index) {
+	// What the buyer typed finds nothing: no suggestion, and no words
+	// left out to find some.
+	if got, err := search.Suggest(ctx(t), idx, "mật ong zz", 5); err != nil || len(got) != 0 {
+		t.Errorf("Suggest(mật ong zz) = %q, %v; want none", got, err)
+	}
 	got, err := search.Suggest(ctx(t), idx, "khóm cầu", 5)
 	if err != nil {
 		t.Fatal(err)
