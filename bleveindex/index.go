@@ -401,6 +401,9 @@ func (x *Index) clauses(q search.Query) []clause {
 	if n := len(cs); n > 0 && lastWent {
 		cs[n-1].prefix = false
 	}
+	if len(cs) > 1 && !strings.Contains(cs[0].phrase, " ") && search.Classifier(cs[0].typed()) {
+		cs[0].ranks = true
+	}
 	if n := len(cs); n > 0 && !q.Typing && cs[n-1].prefix && cs[n-1].marked != "" {
 		cs[n-1].sent = true
 	}

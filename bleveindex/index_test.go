@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -193,6 +194,37 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 func doc(id, name, description string) search.Document {
 	return search.Document{ID: id, Name: name, Description: description, CategoryID: "che-bien", SellerID: "s-x",
 		RegionID: "can-tho.phong-dien", RegionName: "Phong Điền, Cần Thơ", PriceVND: 12000, Unit: "kg", InStock: true}
+}
+
+// A classifier before a word ranks, it does not filter: "trái xoài"
+// finds the mangoes, which no name calls trái, before a dried mix named
+// trái cây that has mango in it.
+func TestClassifiersRank(t *testing.T) {
+	idx := newIndex(t)
+	ctx := context.Background()
+	if err := idx.Upsert(ctx, []search.Document{
+		doc("mango", "Xoài cát Hòa Lộc", "Chín cây."),
+		doc("mix", "Trái cây sấy dẻo", "Xoài, mít, khóm."),
+		doc("fish", "Cá lóc đồng", "Làm sạch."),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"trái xoài", "quả xoài", "trai xoai"} {
+		res, err := idx.Search(ctx, search.Query{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range res.Hits {
+			got = append(got, d.ID)
+		}
+		if !slices.Equal(got, []string{"mango", "mix"}) {
+			t.Errorf("%q found %v, want [mango mix]", text, got)
+		}
+	}
+	expectFinds(t, idx, search.Query{Text: "con cá", Sort: search.SortPriceAsc}, []string{"fish"}, []string{"mango"})
+	// Alone, or before a word it is a phrase with, it is what was asked.
+	expectFinds(t, idx, search.Query{Text: "trái cây"}, []string{"mix"}, []string{"mango"})
 }
 
 // reopened opens the index in dir and waits for its rows to load.

@@ -84,6 +84,9 @@ func matchKey(cs []clause, shop, scored bool) string {
 		if c.sent {
 			b.WriteByte('!')
 		}
+		if c.ranks {
+			b.WriteByte('~')
+		}
 		for _, s := range c.synonyms {
 			b.WriteByte(1)
 			b.WriteString(s)

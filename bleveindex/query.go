@@ -29,6 +29,9 @@ type clause struct {
 	// sent: the last word, typed with marks, of a search sent whole
 	// (search.Query.Typing): asTyped makes it whole if names write it so.
 	sent bool
+	// ranks: a classifier before the word it counts ("trái xoài",
+	// search.Classifier): it ranks what says it first, it filters nothing.
+	ranks bool
 }
 
 // clauses reads the words of text into clauses, taking the longest
@@ -560,14 +563,34 @@ func sortOrder(s search.Sort, hasText bool) bsearch.SortOrder {
 // too (textQueries); with byScore, names that match rank first. The rows
 // apply the filters.
 func textQuery(cs []clause, shop, byScore bool) query.Query {
-	must := textQueries(cs, shop)
+	required, ranking := split(cs)
+	must := textQueries(required, shop)
 	if !byScore {
 		return bleve.NewConjunctionQuery(must...)
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(must...)
-	b.AddShould(nameQuery(cs))
+	b.AddShould(shouldQueries(required, ranking)...)
 	return b
+}
+
+// split returns the clauses every match must say, and those that only
+// rank (clause.ranks).
+func split(cs []clause) (required, ranking []clause) {
+	for _, c := range cs {
+		if c.ranks {
+			ranking = append(ranking, c)
+		} else {
+			required = append(required, c)
+		}
+	}
+	return required, ranking
+}
+
+// shouldQueries rank the matches: names that say the required words
+// first, then what says the ranking words anywhere.
+func shouldQueries(required, ranking []clause) []query.Query {
+	return append([]query.Query{nameQuery(required)}, textQueries(ranking, false)...)
 }
 
 // request builds the Bleve search for a normalised query, with shop for
@@ -575,7 +598,8 @@ func textQuery(cs []clause, shop, byScore bool) query.Query {
 // go into one conjunction, which leaps over the documents that the
 // sparsest of them rules out.
 func request(q search.Query, cs []clause, shop bool) *bleve.SearchRequest {
-	must := append(filterQueries(q), textQueries(cs, shop)...)
+	required, ranking := split(cs)
+	must := append(filterQueries(q), textQueries(required, shop)...)
 	byScore := len(cs) > 0 && q.Sort == search.SortRelevance
 	var match query.Query
 	switch {
@@ -584,7 +608,7 @@ func request(q search.Query, cs []clause, shop bool) *bleve.SearchRequest {
 	case byScore:
 		b := bleve.NewBooleanQuery()
 		b.AddMust(must...)
-		b.AddShould(nameQuery(cs))
+		b.AddShould(shouldQueries(required, ranking)...)
 		match = b
 	default:
 		match = bleve.NewConjunctionQuery(must...)

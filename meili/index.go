@@ -172,6 +172,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	}
 	var lastWent bool
 	q.Text, lastWent = search.WithoutIntent(q.Text)
+	q.Text, _ = search.WithoutLeadingClassifier(q.Text)
 	resp, matched, err := x.ask(ctx, q, lastWent)
 	text := q.Text
 	if err == nil && !matched {

@@ -119,3 +119,33 @@ func saysPhrase(words, p []string) bool {
 	}
 	return true
 }
+
+// classifiers are the words Vietnamese puts before a thing to count it:
+// trái xoài, quả bưởi, con cá, cái giỏ, chiếc nón, loại gạo. Product names
+// rarely carry them ("Xoài cát Hòa Lộc"), so before another word a search
+// takes them as wishes that rank, not as words every product must say:
+// "trái xoài" finds the mangoes, those that say trái first.
+var classifiers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"trái", "quả", "con", "cái", "chiếc", "loại"} {
+		m[Marked(w)] = true
+		m[Fold(w)] = true
+	}
+	return m
+}()
+
+// Classifier reports whether a word of a query, as Marked writes it, is a
+// classifier (a word without marks is compared folded).
+func Classifier(marked string) bool { return classifiers[marked] }
+
+// WithoutLeadingClassifier returns text without its first word when that
+// is a classifier and other words follow, as Marked writes it, and
+// whether it left it out. (An engine that cannot rank by it leaves it
+// out.)
+func WithoutLeadingClassifier(text string) (string, bool) {
+	marked := strings.Fields(Marked(text))
+	if len(marked) < 2 || !Classifier(marked[0]) || phrases[Fold(marked[0]+" "+marked[1])] != nil {
+		return text, false
+	}
+	return strings.Join(marked[1:], " "), true
+}

@@ -61,3 +61,19 @@ func TestWithoutIntentSaysWhenTheLastWordWent(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutLeadingClassifier(t *testing.T) {
+	for in, want := range map[string]string{
+		"trái xoài": "xoài",
+		"quả bưởi":  "bưởi",
+		"con cá":    "cá",
+		"trái cây":  "trái cây", // a phrase of the table: fruit
+		"quả":       "quả",      // alone, it is what was asked
+		"xoài trái": "xoài trái",
+		"cải xanh":  "cải xanh", // cải is no cái
+	} {
+		if got, _ := WithoutLeadingClassifier(in); got != want {
+			t.Errorf("WithoutLeadingClassifier(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

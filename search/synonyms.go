@@ -59,6 +59,7 @@ func SynonymGroups() [][]string {
 		{"trái bơ", "quả bơ"},                   // avocado
 		{"cải bẹ xanh", "cải đắng"},             // mustard greens
 		{"hủ tiếu", "hủ tíu", "hủ tiểu"},        // rice noodles, three spellings
+		{"trái cây", "hoa quả", "fruit"},        // fruit: trái here is no classifier (search.Classifier)
 		// The English of the Delta's produce, for buyers from abroad: a
 		// word they type stands for the Vietnamese word in product names.
 		// (Not dừa, coconut: it folds as dứa does, and would take
