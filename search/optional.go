@@ -13,14 +13,18 @@ import "strings"
 // A word typed with marks is optional only with these marks: cải (greens)
 // is not cái, quà (a gift) not quả, rễ (a root) not rẻ. "giá" (price) is
 // left out: it is also giá, bean sprouts.
-var optionalWords = func() map[string]bool {
+var optionalWords = markedSet("trái", "quả", "con", "cái", "chiếc", "loại", "hàng", "mua", "bán", "rẻ", "ngon", "tươi")
+
+// markedSet holds words as Marked writes them, and folded: a word typed
+// without marks is one of them if it folds like one.
+func markedSet(words ...string) map[string]bool {
 	m := map[string]bool{}
-	for _, w := range []string{"trái", "quả", "con", "cái", "chiếc", "loại", "hàng", "mua", "bán", "rẻ", "ngon", "tươi"} {
+	for _, w := range words {
 		m[Marked(w)] = true
 		m[Fold(w)] = true
 	}
 	return m
-}()
+}
 
 // Optional reports whether a word of a query, as Marked writes it, is one
 // a search that finds nothing drops (a word without marks is compared
@@ -125,14 +129,7 @@ func saysPhrase(words, p []string) bool {
 // rarely carry them ("Xoài cát Hòa Lộc"), so before another word a search
 // takes them as wishes that rank, not as words every product must say:
 // "trái xoài" finds the mangoes, those that say trái first.
-var classifiers = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range []string{"trái", "quả", "con", "cái", "chiếc", "loại"} {
-		m[Marked(w)] = true
-		m[Fold(w)] = true
-	}
-	return m
-}()
+var classifiers = markedSet("trái", "quả", "con", "cái", "chiếc", "loại")
 
 // Classifier reports whether a word of a query, as Marked writes it, is a
 // classifier (a word without marks is compared folded).
