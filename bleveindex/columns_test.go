@@ -27,7 +27,9 @@ func queries() []search.Query {
 		// nothing with every word: fewer
 		"mat ongg", "xoai cat hoa loc vinh long", "mua mật ong zzz",
 		// optional words with the words left out; more words than are left out
-		"bưởi ngon bến tre", "khóm chiếc xyzzy", "khóm mật chiếc", "mật ong a b c d e"}
+		"bưởi ngon bến tre", "khóm chiếc xyzzy", "khóm mật chiếc", "mật ong a b c d e",
+		// a classifier left alone once the words after it are left out
+		"chiếc rẻ", "cái hàng"}
 	var out []search.Query
 	for i, text := range texts {
 		for j, sort := range search.Sorts() {

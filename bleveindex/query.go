@@ -575,7 +575,8 @@ func textQuery(cs []clause, shop, byScore bool) query.Query {
 }
 
 // split returns the clauses every match must say, and those that only
-// rank (clause.ranks).
+// rank (clause.ranks). A classifier left alone (the words after it left
+// out) is what was asked.
 func split(cs []clause) (required, ranking []clause) {
 	for _, c := range cs {
 		if c.ranks {
@@ -583,6 +584,9 @@ func split(cs []clause) (required, ranking []clause) {
 		} else {
 			required = append(required, c)
 		}
+	}
+	if len(required) == 0 {
+		return ranking, nil
 	}
 	return required, ranking
 }
