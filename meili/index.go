@@ -181,7 +181,9 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 		if rest, fewer := search.WithoutOptional(q.Text); fewer {
 			fewerWords := q
 			fewerWords.Text, text = rest, rest
-			resp, matched, err = x.ask(ctx, fewerWords, lastWent)
+			// The last word kept is whole if one followed it.
+			whole := lastWent || lastWord(rest) != lastWord(search.Marked(q.Text))
+			resp, matched, err = x.ask(ctx, fewerWords, whole)
 		}
 	}
 	var dropped []string
@@ -207,6 +209,15 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// lastWord is the last word of text.
+func lastWord(text string) string {
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		return ""
+	}
+	return words[len(words)-1]
 }
 
 // ask asks Meilisearch for q in the products' own words and places, and
