@@ -111,12 +111,7 @@ func expectDropped(t *testing.T, idx search.Index, text string, dropped []string
 	if !slices.Equal(res.Dropped, dropped) {
 		t.Errorf("%q dropped %q, want %q", text, res.Dropped, dropped)
 	}
-	got := ids(res)
-	for _, id := range among {
-		if !slices.Contains(got, id) {
-			t.Errorf("%q found %v, missing %s", text, sorted(got), id)
-		}
-	}
+	lacking(t, text, ids(res), among)
 }
 
 // expectNone asserts that text finds none of these products.
@@ -133,7 +128,12 @@ func expectNone(t *testing.T, idx search.Index, text string, not ...string) {
 // expectAmong asserts that text finds at least these products.
 func expectAmong(t *testing.T, idx search.Index, text string, want ...string) {
 	t.Helper()
-	got := ids(mustSearch(t, idx, search.Query{Text: text}))
+	lacking(t, text, ids(mustSearch(t, idx, search.Query{Text: text})), want)
+}
+
+// among_ fails for each product of want that text's answer, got, lacks.
+func lacking(t *testing.T, text string, got, want []string) {
+	t.Helper()
 	for _, id := range want {
 		if !slices.Contains(got, id) {
 			t.Errorf("%q found %v, missing %s", text, sorted(got), id)
