@@ -131,7 +131,7 @@ func expectAmong(t *testing.T, idx search.Index, text string, want ...string) {
 	lacking(t, text, ids(mustSearch(t, idx, search.Query{Text: text})), want)
 }
 
-// among_ fails for each product of want that text's answer, got, lacks.
+// lacking fails for each product of want that the answer to text, got, lacks.
 func lacking(t *testing.T, text string, got, want []string) {
 	t.Helper()
 	for _, id := range want {
