@@ -140,7 +140,7 @@ var fzBodies = []func() any{
 // decodeBytes runs decode on data as the body of a request whose JSON limit is limit.
 func decodeBytes(data []byte, limit int64, v any) error {
 	r := httptest.NewRequest("POST", "/api/v1/anything", bytes.NewReader(data))
-	r = r.WithContext(context.WithValue(r.Context(), keyJSONLimit, limit))
+	r = r.WithContext(context.WithValue(r.Context(), keyInfo, &reqInfo{jsonLimit: limit}))
 	return decode(r, v)
 }
 

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -27,37 +28,54 @@ type ctxKey int
 
 const (
 	keyInfo ctxKey = iota
-	keyLogger
 	keyActor
-	keyJSONLimit
 	keyToken
 )
 
-// reqInfo is what the middleware learns about a request as it goes.
+// reqInfo is what the middleware learns about a request as it goes, and
+// what every handler may need of it: one context value per request.
 type reqInfo struct {
-	id     string
-	route  string
-	status int
-	bytes  int64
+	id        string
+	route     string
+	status    int
+	bytes     int64
+	jsonLimit int64
+	base      *slog.Logger // the server's; loggerFrom adds the request id
+	logger    atomic.Pointer[slog.Logger]
+}
+
+func infoFrom(ctx context.Context) *reqInfo {
+	i, _ := ctx.Value(keyInfo).(*reqInfo)
+	return i
 }
 
 func requestIDFrom(ctx context.Context) string {
-	if i, ok := ctx.Value(keyInfo).(*reqInfo); ok {
+	if i := infoFrom(ctx); i != nil {
 		return i.id
 	}
 	return ""
 }
 
+// loggerFrom returns the request's logger, which names the request. It is
+// made the first time something is logged: most requests log nothing but
+// their access line, and making it was 2.5 % of a product page's CPU.
 func loggerFrom(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(keyLogger).(*slog.Logger); ok {
+	i := infoFrom(ctx)
+	if i == nil {
+		return slog.Default()
+	}
+	if l := i.logger.Load(); l != nil {
 		return l
 	}
-	return slog.Default()
+	// Handlers may log from goroutines of their own: the first logger made
+	// is the one every later call gets.
+	i.logger.CompareAndSwap(nil, i.base.With("requestId", i.id))
+	return i.logger.Load()
 }
 
 func jsonLimitFrom(ctx context.Context) int64 {
-	if n, ok := ctx.Value(keyJSONLimit).(int64); ok {
-		return n
+	if i := infoFrom(ctx); i != nil && i.jsonLimit > 0 {
+		return i.jsonLimit
 	}
 	return 1 << 20
 }
@@ -101,14 +119,11 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 		if !market.ValidID(id) {
 			id = market.NewID()
 		}
-		info := &reqInfo{id: id, route: "unmatched"}
-		logger := s.logger.With("requestId", id)
+		info := &reqInfo{id: id, route: "unmatched", jsonLimit: s.cfg.JSONBodyLimit, base: s.logger}
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()
 		ctx = context.WithValue(ctx, keyInfo, info)
-		ctx = context.WithValue(ctx, keyLogger, logger)
-		ctx = context.WithValue(ctx, keyJSONLimit, s.cfg.JSONBodyLimit)
-		w.Header().Set("X-Request-Id", id)
+		w.Header()["X-Request-Id"] = []string{id}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		next.ServeHTTP(&statusWriter{ResponseWriter: w, info: info}, r.WithContext(ctx))
 
@@ -121,7 +136,10 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 		if info.status >= 500 {
 			level = slog.LevelError
 		}
-		logger.LogAttrs(r.Context(), level, "request",
+		if !s.logger.Enabled(r.Context(), level) {
+			return
+		}
+		loggerFrom(ctx).LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method), slog.String("route", info.route), slog.String("path", r.URL.Path),
 			slog.Int("status", info.status), slog.Int64("bytes", info.bytes),
 			slog.Duration("duration", elapsed), slog.String("client", s.clientAddr(r)))
@@ -159,15 +177,26 @@ func (s *Server) recoverPanic(next http.Handler) http.Handler {
 	})
 }
 
-// securityHeaders sets the headers every response carries.
+// securityHeaders sets the headers every response carries. The keys are
+// written in canonical form and the values shared: net/http and handlers
+// replace a header's slice, never write into it.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
+		for _, kv := range securityHeaderValues {
+			h[kv.key] = kv.value
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+var securityHeaderValues = []struct {
+	key   string
+	value []string
+}{
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+	{"X-Frame-Options", []string{"DENY"}},
 }
 
 // authenticate resolves a bearer token to the actor. A request without a

@@ -138,7 +138,7 @@ func TestOpenAPIFragmentsMustNotDisagree(t *testing.T) {
 func TestClientGoneIsNotAnInternalError(t *testing.T) {
 	var logs strings.Builder
 	ctx, cancel := context.WithCancel(context.Background())
-	ctx = context.WithValue(ctx, keyLogger, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	ctx = context.WithValue(ctx, keyInfo, &reqInfo{id: "r1", base: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	cancel()
 	r := httptest.NewRequest("POST", "/api/v1/checkout", nil).WithContext(ctx)
 	rec := httptest.NewRecorder()

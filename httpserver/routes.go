@@ -12,14 +12,27 @@ import (
 func addRoutes(r *mux.Router, s *Server) {
 	d := s.deps
 
+	catalogOn := d.Regions != nil && d.Sellers != nil && d.Catalog != nil
+	pv := productView{baseURL: s.cfg.BaseURL, tree: d.Regions, now: time.Now}
+
+	// gorilla/mux tries routes in the order they are added, a regular
+	// expression each: the API comes first, and in it the most frequent
+	// requests (a product page was the 21st route tried).
+	api := r.PathPrefix("/api/v1").Subrouter()
+	api.Use(strictQuery)
+	if catalogOn {
+		api.Handle("/products/{id}", handleProductGet(d.Catalog, pv)).Methods(http.MethodGet)
+	}
+	if d.Search != nil {
+		api.Handle("/search", handleSearch(d.Search, s.cfg.BaseURL)).Methods(http.MethodGet)
+		api.Handle("/search/suggest", handleSuggest(d.Search)).Methods(http.MethodGet)
+	}
+
 	// Operations.
 	r.Handle("/healthz", handleHealth(s.cfg.Version)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/readyz", handleReady(d.Ready)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet)
 	addProfiling(r, os.Getenv("OCOP_PPROF") == "1")
-
-	api := r.PathPrefix("/api/v1").Subrouter()
-	api.Use(strictQuery)
 	api.Handle("/openapi.json", s.handleOpenAPI()).Methods(http.MethodGet)
 
 	// Accounts and sessions.
@@ -29,8 +42,7 @@ func addRoutes(r *mux.Router, s *Server) {
 	api.Handle("/me", handleMe(d.Accounts)).Methods(http.MethodGet)
 
 	// Reference data, sellers and products.
-	if d.Regions != nil && d.Sellers != nil && d.Catalog != nil {
-		pv := productView{baseURL: s.cfg.BaseURL, tree: d.Regions, now: time.Now}
+	if catalogOn {
 		api.Handle("/regions", handleRegions(d.Regions)).Methods(http.MethodGet)
 		api.Handle("/categories", handleCategories()).Methods(http.MethodGet)
 		api.Handle("/sellers", handleSellerCreate(d.Sellers, d.Regions)).Methods(http.MethodPost)
@@ -42,7 +54,6 @@ func addRoutes(r *mux.Router, s *Server) {
 		api.Handle("/sellers/{id}/helpers/{accountId}", handleSellerHelperRemove(d.Sellers)).Methods(http.MethodDelete)
 		api.Handle("/products", handleProductCreate(d.Catalog, pv)).Methods(http.MethodPost)
 		api.Handle("/products", handleProductList(d.Catalog, pv)).Methods(http.MethodGet)
-		api.Handle("/products/{id}", handleProductGet(d.Catalog, pv)).Methods(http.MethodGet)
 		api.Handle("/products/{id}", handleProductPatch(d.Catalog, pv)).Methods(http.MethodPatch)
 		api.Handle("/products/{id}", handleProductDelete(d.Catalog)).Methods(http.MethodDelete)
 		api.Handle("/products/{id}/images", handleProductImageAdd(d.Catalog, pv)).Methods(http.MethodPost)
@@ -52,12 +63,6 @@ func addRoutes(r *mux.Router, s *Server) {
 		r.Handle("/media/{key:.+}", handleMedia(d.Blobs)).Methods(http.MethodGet, http.MethodHead)
 		r.Handle("/p/{id}/qr.png", handleQR(productQRURL(d.Catalog, s.cfg.BaseURL))).Methods(http.MethodGet)
 		r.Handle("/s/{id}/qr.png", handleQR(sellerQRURL(d.Sellers, s.cfg.BaseURL))).Methods(http.MethodGet)
-	}
-
-	// Search.
-	if d.Search != nil {
-		api.Handle("/search", handleSearch(d.Search, s.cfg.BaseURL)).Methods(http.MethodGet)
-		api.Handle("/search/suggest", handleSuggest(d.Search)).Methods(http.MethodGet)
 	}
 
 	// Checkout, orders and payments.
