@@ -91,6 +91,8 @@ type node struct {
 	// path holds the indexes from the province down to this node, so
 	// path[depth] is the node itself and an ancestor at depth d is path[d].
 	path []int32
+	// fullName is FullName's answer, made once: every product page asks.
+	fullName string
 }
 
 func (n node) depth() int { return len(n.path) - 1 }
@@ -163,6 +165,14 @@ func New(records []Region) (*Tree, error) {
 		j := t.index[n.ParentID]
 		n.path = append(slices.Clip(t.nodes[j].path), i)
 		t.children[j] = append(t.children[j], i)
+	}
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		parts := make([]string, len(n.path))
+		for k, j := range n.path {
+			parts[len(n.path)-1-k] = t.nodes[j].DisplayName()
+		}
+		n.fullName = strings.Join(parts, ", ")
 	}
 	byName := func(a, b int32) int { return compareVietnamese(t.nodes[a].Name, t.nodes[b].Name) }
 	slices.SortFunc(t.provinces, byName)
@@ -317,13 +327,9 @@ func (t *Tree) ProvinceOf(id string) (Region, error) {
 // e.g. "Xã Thạnh Xuân, TP Cần Thơ". For an unknown id it returns the id
 // unchanged, so that a page can still show something.
 func (t *Tree) FullName(id string) string {
-	path, err := t.Path(id)
-	if err != nil {
+	i, ok := t.index[id]
+	if !ok {
 		return id
 	}
-	parts := make([]string, len(path))
-	for k, r := range path {
-		parts[k] = r.DisplayName()
-	}
-	return strings.Join(parts, ", ")
+	return t.nodes[i].fullName
 }

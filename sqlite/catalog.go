@@ -138,7 +138,7 @@ func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Prod
 	found := false
 	err := s.db.hot.each(ctx, func(q hotQuery) error {
 		var err error
-		p, _, found, err = readProduct(q, id)
+		p, _, _, found, err = readProduct(q, id)
 		return err
 	})
 	if err != nil {
@@ -155,14 +155,34 @@ func (s *CatalogStore) ProductByID(ctx context.Context, id string) (catalog.Prod
 // so one snapshot; the seller comes from the cache when the seller epoch of
 // that snapshot allows, else from a read transaction of its own, which is
 // never older than the product's.
+//
+// With the page cache on, the page comes from memory once the changes of
+// page_changes up to this moment are applied (none to read when the
+// WAL-index shows no commit since the last time); a product read is kept
+// there.
 func (s *CatalogStore) ProductWithSeller(ctx context.Context, id string) (catalog.Product, sellers.Seller, error) {
 	var p catalog.Product
 	var sel sellers.Seller
+	pages := s.db.pages
+	if pages != nil {
+		if mark, ok, current := pages.current(); !current {
+			if err := s.db.hot.each(ctx, func(q hotQuery) error { return pages.follow(q) }); err != nil {
+				return catalog.Product{}, sellers.Seller{}, err
+			}
+			if ok {
+				pages.followed(mark)
+			}
+		}
+		if p, sel, hit := pages.get(id); hit {
+			return p, sel, nil
+		}
+	}
 	found, sellerFound := false, false
+	var at int64 // the newest row of page_changes in the product's snapshot
 	err := s.db.hot.each(ctx, func(q hotQuery) error {
 		var err error
 		var epoch sql.NullInt64
-		if p, epoch, found, err = readProduct(q, id); err != nil || !found {
+		if p, epoch, at, found, err = readProduct(q, id); err != nil || !found {
 			return err
 		}
 		if epoch.Valid {
@@ -185,6 +205,9 @@ func (s *CatalogStore) ProductWithSeller(ctx context.Context, id string) (catalo
 	case !sellerFound:
 		return catalog.Product{}, sellers.Seller{}, sellers.ErrNotFound
 	}
+	if pages != nil {
+		pages.keep(at, &p, &sel)
+	}
 	return p, sel, nil
 }
 
@@ -198,7 +221,8 @@ const productRead = `SELECT ` + productColumns + `,
 	(SELECT json_group_array(json_object('id', id, 'displayKey', display_key, 'thumbKey', thumb_key,
 		'width', width, 'height', height, 'createdAt', created_at, 'position', position))
 		FROM product_images WHERE product_id = products.id),
-	(SELECT n FROM seller_epoch WHERE id = 1)
+	(SELECT n FROM seller_epoch WHERE id = 1),
+	(SELECT coalesce(max(seq), 0) FROM page_changes)
 	FROM products WHERE id = ?`
 
 // imageJSON is a photo in productRead's array.
@@ -212,26 +236,28 @@ type imageJSON struct {
 	Position   int    `json:"position"`
 }
 
-// readProduct reads a product with its photos, and the seller epoch of the
-// same snapshot (not valid when its row is missing).
-func readProduct(q hotQuery, id string) (catalog.Product, sql.NullInt64, bool, error) {
+// readProduct reads a product with its photos, the seller epoch of the
+// same snapshot (not valid when its row is missing) and the newest row of
+// page_changes in it.
+func readProduct(q hotQuery, id string) (catalog.Product, sql.NullInt64, int64, bool, error) {
 	var p catalog.Product
 	var epoch sql.NullInt64
 	var images string
+	var at int64
 	found := false
 	err := q(productRead, []string{id}, func(r rawRow) error {
 		var err error
-		p, err = scanProduct(r, &images, &epoch)
+		p, err = scanProduct(r, &images, &epoch, &at)
 		found = true
 		return err
 	})
 	if err != nil || !found {
-		return catalog.Product{}, epoch, false, err
+		return catalog.Product{}, epoch, at, false, err
 	}
 	if images != "[]" {
 		var list []imageJSON
 		if err := json.Unmarshal([]byte(images), &list); err != nil {
-			return catalog.Product{}, epoch, false, fmt.Errorf("sqlite: photos of product %s: %w", id, err)
+			return catalog.Product{}, epoch, at, false, fmt.Errorf("sqlite: photos of product %s: %w", id, err)
 		}
 		slices.SortFunc(list, func(a, b imageJSON) int { return cmp.Compare(a.Position, b.Position) })
 		p.Images = make([]catalog.Image, len(list))
@@ -240,7 +266,7 @@ func readProduct(q hotQuery, id string) (catalog.Product, sql.NullInt64, bool, e
 				Width: im.Width, Height: im.Height, CreatedAt: fromMillis(im.CreatedAt)}
 		}
 	}
-	return p, epoch, true, nil
+	return p, epoch, at, true, nil
 }
 
 // loadImages fills the photos of the products in one query.

@@ -31,6 +31,8 @@ type DB struct {
 	hot *hotReads
 	// sellers remembers the sellers product pages show; see sellerCache.
 	sellers sellerCache
+	// pages keeps what product pages show; see pageCache. Nil when off.
+	pages *pageCache
 	// batches feeds the committer of batchTx.
 	batches       chan *batchReq
 	committerDone chan struct{}
@@ -64,7 +66,15 @@ type Options struct {
 	Synchronous string
 	// ReadConns is the size of the read pool (default: 2 × CPUs, at least 4).
 	ReadConns int
+	// PageCacheMB bounds the memory of the products product pages are
+	// served from (pageCache): 0 means DefaultPageCacheMB, a negative
+	// number none.
+	PageCacheMB int
 }
+
+// DefaultPageCacheMB holds the 100 000 products of ocopbench's catalog
+// (some 280 bytes each).
+const DefaultPageCacheMB = 32
 
 // Open opens or creates the database file and applies pending migrations.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
@@ -117,6 +127,17 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if opts.PageCacheMB == 0 {
+		opts.PageCacheMB = DefaultPageCacheMB
+	}
+	if opts.PageCacheMB > 0 {
+		start, err := db.newestPageChange(ctx)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("sqlite: page changes: %w", err)
+		}
+		db.pages = newPageCache(opts.PageCacheMB<<20, start, mapWALIndex(path), db.prunePageChanges)
+	}
 	return db, nil
 }
 
@@ -125,6 +146,9 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.batches)
 		<-db.committerDone
+		if db.pages != nil {
+			db.pages.close()
+		}
 	})
 	db.hot.Close()
 	return errors.Join(db.read.Close(), db.write.Close())
