@@ -1,0 +1,207 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ocopmarket/market"
+	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/orders"
+	"github.com/ocopmarket/market/sqlite"
+)
+
+// TestProductPageSeesEveryProductChange reads a product page (served from
+// memory once read) after each change to the product made in every way
+// one can be made: a checkout in this process, the store of another
+// process, and plain SQL that knows nothing of the cache. Each page shows
+// the product as it is now.
+func TestProductPageSeesEveryProductChange(t *testing.T) {
+	ctx := context.Background()
+	server, path := openAt(t, sqlite.Options{})
+	other, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	plain := plainSQL(t, path)
+	_, s, p := shopWithProduct(t, server)
+	page := func() catalog.Product {
+		t.Helper()
+		got, sel, err := server.Catalog().ProductWithSeller(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != p.ID || sel.ID != s.ID {
+			t.Fatalf("page of %s shows product %s of seller %s", p.ID, got.ID, sel.ID)
+		}
+		return got
+	}
+	first := page()
+	if first.Price != p.Price || first.Stock != p.Stock {
+		t.Fatalf("first page: %d₫, stock %d", first.Price, first.Stock)
+	}
+	// A caller's changes to what it got never reach the next page.
+	first.Tiers[0].Price, first.Name = 1, "changed by the caller"
+	if again := page(); again.Tiers[0].Price != p.Tiers[0].Price || again.Name != p.Name {
+		t.Fatalf("a caller's change reached the next page: %q, tiers %+v", again.Name, again.Tiers)
+	}
+
+	// A checkout in this process, once the seller may sell.
+	if _, err := plain.ExecContext(ctx, `UPDATE sellers SET status = 'verified' WHERE id = ?`, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	svc := orders.NewService(server.Orders(), orders.Options{Regions: shipsTo{"ha-noi.x": true}})
+	_, created, err := svc.Checkout(ctx, market.Actor{}, orders.CheckoutRequest{IdempotencyKey: "page-cache-1",
+		Items: []orders.Item{{ProductID: p.ID, Qty: 3}}, Buyer: orders.Buyer{Name: "Trần Văn An"}, Phone: "0912345678",
+		Shipping: orders.Shipping{Address: "1 Hàng Bạc", RegionID: "ha-noi.x"}, Method: orders.COD})
+	if err != nil || !created {
+		t.Fatalf("checkout: %v (created %v)", err, created)
+	}
+	if got := page(); got.Stock != p.Stock-3 || got.Sold != 3 {
+		t.Fatalf("after a checkout of 3 the page shows stock %d, sold %d", got.Stock, got.Sold)
+	}
+
+	// Another process, through the store.
+	cur := page()
+	cur.Price, cur.Description = 27000, "Hoa súng ruộng, giá mùa nước nổi."
+	if err := other.Catalog().UpdateProduct(ctx, cur, cur.Version); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); got.Price != 27000 || got.Description != cur.Description {
+		t.Fatalf("after another process's update the page shows %d₫, %q", got.Price, got.Description)
+	}
+	img := catalog.Image{ID: market.NewID(), DisplayKey: "d/1.jpg", ThumbKey: "t/1.jpg", Width: 1600, Height: 1200,
+		CreatedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	cur = page()
+	if err := other.Catalog().SetImages(ctx, p.ID, []catalog.Image{img}, cur.Version); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); len(got.Images) != 1 || got.Images[0].ID != img.ID {
+		t.Fatalf("after another process added a photo the page shows %+v", got.Images)
+	}
+
+	// Plain SQL.
+	if _, err := plain.ExecContext(ctx, `UPDATE products SET stock = 5 WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); got.Stock != 5 {
+		t.Fatalf("after a stock change in plain SQL the page shows %d", got.Stock)
+	}
+	if _, err := plain.ExecContext(ctx, `UPDATE product_images SET width = 800 WHERE product_id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); got.Images[0].Width != 800 {
+		t.Fatalf("after a photo change in plain SQL the page shows width %d", got.Images[0].Width)
+	}
+	// The search syncer's mark alone changes nothing a page shows, and is
+	// not logged; a later change still is.
+	if _, err := plain.ExecContext(ctx, `UPDATE products SET search_dirty = 0 WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	page()
+	if _, err := plain.ExecContext(ctx, `UPDATE products SET status = 'paused' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); got.Status != catalog.StatusPaused {
+		t.Fatalf("after a pause in plain SQL the page shows %q", got.Status)
+	}
+
+	// The log emptied by hand: the cache starts again.
+	if _, err := plain.ExecContext(ctx, `DELETE FROM page_changes`); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); got.Status != catalog.StatusPaused {
+		t.Fatalf("after the log was emptied the page shows %q", got.Status)
+	}
+	if _, err := plain.ExecContext(ctx, `UPDATE products SET name = 'Hoa súng trắng' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := server.Catalog().ProductWithSeller(ctx, p.ID); err != nil || got.Name != "Hoa súng trắng" {
+		t.Fatalf("after the log was emptied and the product renamed the page shows %q (%v)", got.Name, err)
+	}
+
+	if _, err := plain.ExecContext(ctx, `DELETE FROM product_images WHERE product_id = ?; DELETE FROM order_lines WHERE product_id = ?; DELETE FROM products WHERE id = ?`, p.ID, p.ID, p.ID); err != nil {
+		t.Skipf("deleting the product in plain SQL: %v", err)
+	}
+	if _, _, err := server.Catalog().ProductWithSeller(ctx, p.ID); !market.IsCode(err, market.NotFound) {
+		t.Fatalf("after the product was deleted the page answers %v", err)
+	}
+}
+
+// TestProductPagesFollowProductVersions reads a product page from several
+// goroutines while another process changes the product again and again:
+// each reader sees its versions in order, never an older one after a
+// newer, and the name always belongs to the version.
+func TestProductPagesFollowProductVersions(t *testing.T) {
+	ctx := context.Background()
+	server, path := openAt(t, sqlite.Options{ReadConns: 2})
+	plain := plainSQL(t, path)
+	_, _, p := shopWithProduct(t, server)
+	name := func(v int64) string { return fmt.Sprintf("Hoa súng phiên bản %d", v) }
+	if _, err := plain.ExecContext(ctx, `UPDATE products SET name = ? WHERE id = ?`, name(p.Version), p.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := int64(-1)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				got, _, err := server.Catalog().ProductWithSeller(ctx, p.ID)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got.Version < last || got.Name != name(got.Version) {
+					errs <- fmt.Errorf("read version %d named %q after version %d", got.Version, got.Name, last)
+					return
+				}
+				last = got.Version
+			}
+		}()
+	}
+	for v := p.Version + 1; v <= p.Version+60; v++ {
+		if _, err := plain.ExecContext(ctx, `UPDATE products SET name = ?, version = ? WHERE id = ?`, name(v), v, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _, err := server.Catalog().ProductWithSeller(ctx, p.ID)
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if err != nil || got.Version != p.Version+60 {
+		t.Fatalf("after the last change the page shows version %d (%v), want %d", got.Version, err, p.Version+60)
+	}
+}
+
+// TestProductPagesWithoutTheCache: PageCacheMB < 0 turns the cache off;
+// pages are read from the file, as fresh.
+func TestProductPagesWithoutTheCache(t *testing.T) {
+	ctx := context.Background()
+	server, path := openAt(t, sqlite.Options{PageCacheMB: -1})
+	plain := plainSQL(t, path)
+	_, _, p := shopWithProduct(t, server)
+	for _, price := range []int{26000, 27000} {
+		if _, err := plain.ExecContext(ctx, `UPDATE products SET price_vnd = ? WHERE id = ?`, price, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, err := server.Catalog().ProductWithSeller(ctx, p.ID); err != nil || int(got.Price) != price {
+			t.Fatalf("page shows %d₫ (%v), want %d", got.Price, err, price)
+		}
+	}
+}
