@@ -53,9 +53,15 @@ type DB struct {
 // runs of ocopbench all peaked at 298–301 MB, at 8 MB three peaked at
 // 261–274 MB, with checkouts as fast (1 007–1 049/s against 964/s and a
 // run with a disk stall, on a slow hour of a shared machine).
+//
+// The connections of product pages (hotReads) hold 512 KB: pages come
+// from the page cache, and what reaches SQLite is a miss, uniform over the
+// catalog, or the few newest rows of page_changes; the b-trees' inner
+// pages fit.
 const (
 	writeCacheKiB = 8000
 	readCacheKiB  = 2000
+	hotCacheKiB   = 512
 )
 
 // Options tune Open.

@@ -127,7 +127,7 @@ func openHot(path string) (*hotConn, error) {
 		return nil, err
 	}
 	lib.Xsqlite3_busy_timeout(tls, c.db, 10000)
-	if err := c.execScript("PRAGMA cache_size = -" + strconv.Itoa(readCacheKiB)); err != nil {
+	if err := c.execScript("PRAGMA cache_size = -" + strconv.Itoa(hotCacheKiB)); err != nil {
 		c.close()
 		return nil, err
 	}

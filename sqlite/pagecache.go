@@ -42,6 +42,7 @@ type pageCache struct {
 	sellers       map[string]sellers.Seller
 	sellerChanged map[string]int64
 	arena         *arena
+	dict          stringDict // the records' shared strings
 	// shm maps the head of the WAL-index (walindex.go), nil when it cannot
 	// be read; mark is its state when page_changes was last followed.
 	shm    []byte
@@ -219,7 +220,7 @@ func (c *pageCache) get(id string) (catalog.Product, sellers.Seller, bool) {
 	if rid, ok := pageRecordID(rec); !ok || string(rid) != id {
 		return catalog.Product{}, sellers.Seller{}, false
 	}
-	p, err := decodePageRecord(rec)
+	p, err := decodePageRecord(rec, c.dict.strs)
 	if err != nil {
 		return catalog.Product{}, sellers.Seller{}, false
 	}
@@ -239,7 +240,6 @@ var recordBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); retu
 func (c *pageCache) keep(at int64, p *catalog.Product, s *sellers.Seller) {
 	buf := recordBuffers.Get().(*[]byte)
 	defer recordBuffers.Put(buf)
-	*buf = appendPageRecord((*buf)[:0], p)
 	h := maphash.String(c.seed, p.ID)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -247,6 +247,7 @@ func (c *pageCache) keep(at int64, p *catalog.Product, s *sellers.Seller) {
 		return
 	}
 	if c.changed[h%pageStripes] <= at {
+		*buf = appendPageRecord((*buf)[:0], p, &c.dict)
 		if l, ok := c.arena.add(*buf, c.evict); ok {
 			c.index[h] = l
 		}
@@ -291,8 +292,20 @@ func (db *DB) newestPageChange(ctx context.Context) (int64, error) {
 }
 
 // prunePageChanges deletes the rows of page_changes older than the newest
-// keptChanges.
+// keptChanges, a few thousand a transaction: checkouts wait for the one
+// writer meanwhile.
 func (db *DB) prunePageChanges() {
-	_, _ = db.write.ExecContext(context.Background(),
-		`DELETE FROM page_changes WHERE seq <= (SELECT max(seq) FROM page_changes) - ?`, keptChanges)
+	ctx := context.Background()
+	var oldest, newest int64
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM page_changes`).Scan(&oldest, &newest); err != nil {
+		return
+	}
+	for upTo := newest - keptChanges; oldest <= upTo; oldest += pruneBatch {
+		if _, err := db.write.ExecContext(ctx, `DELETE FROM page_changes WHERE seq <= ?`, min(oldest+pruneBatch-1, upTo)); err != nil {
+			return
+		}
+	}
 }
+
+// pruneBatch is how many rows of page_changes one transaction deletes.
+const pruneBatch = 5000

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,24 +37,45 @@ func fullProduct(id string) catalog.Product {
 }
 
 func TestPageRecordRoundTrip(t *testing.T) {
-	for _, p := range []catalog.Product{fullProduct(market.NewID()), {ID: "p", SellerID: "s", Price: -1, Stock: -7}} {
-		rec := appendPageRecord(nil, &p)
-		got, err := decodePageRecord(rec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := cmp.Diff(p, got); d != "" {
-			t.Errorf("record of %s read back differently (-kept +read):\n%s", p.ID, d)
-		}
-		if id, ok := pageRecordID(rec); !ok || string(id) != p.ID {
-			t.Errorf("record id %q, want %q", id, p.ID)
-		}
-		// Every cut of a record is refused, never read as a product.
-		for n := range len(rec) {
-			if _, err := decodePageRecord(rec[:n]); err == nil {
-				t.Fatalf("a record cut at %d of %d bytes was read", n, len(rec))
+	full := fullProduct(market.NewID())
+	// A full dictionary writes shared strings out.
+	var fullDict stringDict
+	for i := range maxDictStrings {
+		fullDict.code("filler " + strconv.Itoa(i))
+	}
+	for _, dict := range []*stringDict{nil, {}, &fullDict} {
+		for _, p := range []catalog.Product{full, full, {ID: "p", SellerID: "s", Price: -1, Stock: -7}} {
+			rec := appendPageRecord(nil, &p, dict)
+			var strs []string
+			if dict != nil {
+				strs = dict.strs
+			}
+			got, err := decodePageRecord(rec, strs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(p, got); d != "" {
+				t.Errorf("record of %s read back differently (-kept +read):\n%s", p.ID, d)
+			}
+			if id, ok := pageRecordID(rec); !ok || string(id) != p.ID {
+				t.Errorf("record id %q, want %q", id, p.ID)
+			}
+			// Every cut of a record is refused, never read as a product.
+			for n := range len(rec) {
+				if _, err := decodePageRecord(rec[:n], strs); err == nil {
+					t.Fatalf("a record cut at %d of %d bytes was read", n, len(rec))
+				}
 			}
 		}
+	}
+	// Shared strings are written once.
+	var dict stringDict
+	first := len(appendPageRecord(nil, &full, &dict))
+	if again := len(appendPageRecord(nil, &full, &dict)); again != first || len(dict.strs) != 10 {
+		t.Errorf("records of %d and %d bytes, %d strings shared; want equal records and 10 strings", first, again, len(dict.strs))
+	}
+	if plain := len(appendPageRecord(nil, &full, nil)); plain-first < 60 {
+		t.Errorf("a record of %d bytes with shared strings, %d without: sharing saves too little", first, plain)
 	}
 }
 
@@ -63,15 +85,17 @@ func TestPageRecordRoundTrip(t *testing.T) {
 //	go test -run '^$' -fuzz '^FuzzPageRecord$' -fuzztime 5m ./sqlite
 func FuzzPageRecord(f *testing.F) {
 	p := fullProduct("p1")
-	f.Add(appendPageRecord(nil, &p))
+	var dict stringDict
+	f.Add(appendPageRecord(nil, &p, &dict))
+	f.Add(appendPageRecord(nil, &p, nil))
 	f.Add([]byte{})
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, rec []byte) {
-		p, err := decodePageRecord(rec)
+		p, err := decodePageRecord(rec, dict.strs)
 		if err != nil {
 			return
 		}
-		again, err := decodePageRecord(appendPageRecord(nil, &p))
+		again, err := decodePageRecord(appendPageRecord(nil, &p, nil), nil)
 		if err != nil {
 			t.Fatalf("a product read from %x does not read back: %v", rec, err)
 		}

@@ -10,24 +10,64 @@ import (
 )
 
 // A page record is a product as pageCache keeps it: its fields one after
-// the other, strings as a length and their bytes, numbers as varints,
-// times as milliseconds (as the products table keeps them). At 100 000
-// products of ocopbench's catalog a record is some 270 bytes, against
-// ~1 KB for a catalog.Product with its strings on the heap.
+// the other, numbers as varints, times as milliseconds (as the products
+// table keeps them), strings as a length and their bytes, or, for the
+// fields many products share (seller, category, unit, region, season,
+// statuses, who listed it), a number in the cache's dictionary of
+// strings. At 100 000 products of ocopbench's catalog a record is some
+// 190 bytes, against ~1 KB for a catalog.Product with its strings on the
+// heap.
 
-// appendPageRecord appends p's record to dst.
-func appendPageRecord(dst []byte, p *catalog.Product) []byte {
+// stringDict numbers the shared strings of records. It only grows: a
+// record keeps its numbers until it is dropped.
+type stringDict struct {
+	codes map[string]uint64
+	strs  []string
+}
+
+// maxDictStrings bounds the dictionary; strings beyond it are written out.
+const maxDictStrings = 1 << 16
+
+// code returns s's number plus one, adding it while there is room, or 0.
+func (d *stringDict) code(s string) uint64 {
+	if c, ok := d.codes[s]; ok {
+		return c
+	}
+	if d.codes == nil {
+		d.codes = map[string]uint64{}
+	}
+	if len(d.strs) >= maxDictStrings {
+		return 0
+	}
+	d.strs = append(d.strs, s)
+	d.codes[s] = uint64(len(d.strs))
+	return uint64(len(d.strs))
+}
+
+// appendPageRecord appends p's record to dst, numbering shared strings in
+// dict (nil: every string written out).
+func appendPageRecord(dst []byte, p *catalog.Product, dict *stringDict) []byte {
 	str := func(s string) {
 		dst = binary.AppendUvarint(dst, uint64(len(s)))
 		dst = append(dst, s...)
 	}
+	shared := func(s string) {
+		var c uint64
+		if dict != nil {
+			c = dict.code(s)
+		}
+		dst = binary.AppendUvarint(dst, c)
+		if c == 0 {
+			str(s)
+		}
+	}
 	num := func(n int64) { dst = binary.AppendVarint(dst, n) }
 	str(p.ID)
-	str(p.SellerID)
+	shared(p.SellerID)
 	str(p.Name)
 	str(p.Description)
-	str(p.CategoryID)
-	str(p.Unit)
+	shared(p.CategoryID)
+	shared(p.Unit)
 	num(int64(p.Price))
 	num(int64(len(p.Tiers)))
 	for _, t := range p.Tiers {
@@ -37,8 +77,8 @@ func appendPageRecord(dst []byte, p *catalog.Product) []byte {
 	num(int64(p.Stock))
 	num(int64(p.MinOrderQty))
 	num(int64(p.Sold))
-	str(p.RegionID)
-	str(p.Season)
+	shared(p.RegionID)
+	shared(p.Season)
 	var flags int64
 	if p.Preorder {
 		flags |= 1
@@ -50,15 +90,15 @@ func appendPageRecord(dst []byte, p *catalog.Product) []byte {
 		flags |= 4
 	}
 	num(flags)
-	str(string(p.Status))
+	shared(string(p.Status))
 	c := &p.OCOP
 	num(int64(c.Stars))
 	str(c.Number)
-	str(string(c.IssuedBy))
+	shared(string(c.IssuedBy))
 	num(millis(c.IssuedAt))
 	num(millis(c.ExpiresAt))
-	str(string(c.Status))
-	str(c.VerifiedBy)
+	shared(string(c.Status))
+	shared(c.VerifiedBy)
 	num(millis(c.VerifiedAt))
 	str(c.Note)
 	num(int64(len(p.Images)))
@@ -70,7 +110,7 @@ func appendPageRecord(dst []byte, p *catalog.Product) []byte {
 		num(int64(im.Height))
 		num(millis(im.CreatedAt))
 	}
-	str(p.CreatedBy)
+	shared(p.CreatedBy)
 	num(p.Version)
 	num(millis(p.CreatedAt))
 	num(millis(p.UpdatedAt))
@@ -88,17 +128,18 @@ func pageRecordID(rec []byte) ([]byte, bool) {
 	return rec[k : k+int(n)], true
 }
 
-// decodePageRecord returns the product of a record. Its strings share one
-// copy of the record, made once: one allocation instead of one a field.
-func decodePageRecord(rec []byte) (catalog.Product, error) {
-	d := recordReader{s: string(rec)}
+// decodePageRecord returns the product of a record written with dict's
+// strings. Its own strings share one copy of the record, made once: one
+// allocation instead of one a field.
+func decodePageRecord(rec []byte, dict []string) (catalog.Product, error) {
+	d := recordReader{s: string(rec), dict: dict}
 	var p catalog.Product
 	p.ID = d.str()
-	p.SellerID = d.str()
+	p.SellerID = d.shared()
 	p.Name = d.str()
 	p.Description = d.str()
-	p.CategoryID = d.str()
-	p.Unit = d.str()
+	p.CategoryID = d.shared()
+	p.Unit = d.shared()
 	p.Price = market.VND(d.num())
 	if n := d.count(); n > 0 {
 		p.Tiers = make([]catalog.PriceTier, n)
@@ -109,19 +150,19 @@ func decodePageRecord(rec []byte) (catalog.Product, error) {
 	p.Stock = int(d.num())
 	p.MinOrderQty = int(d.num())
 	p.Sold = int(d.num())
-	p.RegionID = d.str()
-	p.Season = d.str()
+	p.RegionID = d.shared()
+	p.Season = d.shared()
 	flags := d.num()
 	p.Preorder, p.Assisted, p.SearchDirty = flags&1 != 0, flags&2 != 0, flags&4 != 0
-	p.Status = catalog.Status(d.str())
+	p.Status = catalog.Status(d.shared())
 	c := &p.OCOP
 	c.Stars = int(d.num())
 	c.Number = d.str()
-	c.IssuedBy = catalog.IssuingLevel(d.str())
+	c.IssuedBy = catalog.IssuingLevel(d.shared())
 	c.IssuedAt = d.time()
 	c.ExpiresAt = d.time()
-	c.Status = catalog.OCOPStatus(d.str())
-	c.VerifiedBy = d.str()
+	c.Status = catalog.OCOPStatus(d.shared())
+	c.VerifiedBy = d.shared()
 	c.VerifiedAt = d.time()
 	c.Note = d.str()
 	if n := d.count(); n > 0 {
@@ -133,7 +174,7 @@ func decodePageRecord(rec []byte) (catalog.Product, error) {
 			im.CreatedAt = d.time()
 		}
 	}
-	p.CreatedBy = d.str()
+	p.CreatedBy = d.shared()
 	p.Version = d.num()
 	p.CreatedAt = d.time()
 	p.UpdatedAt = d.time()
@@ -146,9 +187,10 @@ func decodePageRecord(rec []byte) (catalog.Product, error) {
 // recordReader reads a record's fields in order; a read past its end or
 // a malformed number marks it bad and reads zero values from then on.
 type recordReader struct {
-	s   string
-	i   int
-	bad bool
+	s    string
+	dict []string
+	i    int
+	bad  bool
 }
 
 func (d *recordReader) uvarint() uint64 {
@@ -185,6 +227,19 @@ func (d *recordReader) str() string {
 	s := d.s[d.i : d.i+int(n)]
 	d.i += int(n)
 	return s
+}
+
+// shared reads a string that may be a number in the dictionary.
+func (d *recordReader) shared() string {
+	c := d.uvarint()
+	switch {
+	case c == 0:
+		return d.str()
+	case c > uint64(len(d.dict)):
+		d.bad = true
+		return ""
+	}
+	return d.dict[c-1]
 }
 
 // count reads a number of repeated items, at most what the rest could hold.

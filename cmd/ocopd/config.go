@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ocopmarket/market/sqlite"
 )
 
 // config is everything ocopd reads from its environment.
@@ -33,6 +35,9 @@ type config struct {
 	// SearchCacheMB bounds the embedded search engine's result cache
 	// (OCOP_SEARCH_CACHE_MB); 0 turns it off.
 	SearchCacheMB int
+	// PageCacheMB bounds the products product pages are served from on
+	// the embedded store (OCOP_PAGE_CACHE_MB); 0 turns it off.
+	PageCacheMB int
 
 	// Checkout, orders and payments.
 	PaymentHold       time.Duration // OCOP_PAYMENT_HOLD: how long unpaid card/transfer checkouts keep stock
@@ -86,8 +91,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.ShutdownTimeout, err = time.ParseDuration(get("OCOP_SHUTDOWN_TIMEOUT", "20s")); err != nil {
 		return c, fmt.Errorf("OCOP_SHUTDOWN_TIMEOUT: %w", err)
 	}
-	if c.SearchCacheMB, err = strconv.Atoi(get("OCOP_SEARCH_CACHE_MB", "32")); err != nil || c.SearchCacheMB < 0 || c.SearchCacheMB > 4096 {
-		return c, fmt.Errorf("OCOP_SEARCH_CACHE_MB must be a whole number of megabytes from 0 (off) to 4096, not %q", get("OCOP_SEARCH_CACHE_MB", ""))
+	// A memory bound in whole megabytes, 0 (off) to 4096.
+	megabytes := func(key, def string) (int, error) {
+		n, err := strconv.Atoi(get(key, def))
+		if err != nil || n < 0 || n > 4096 {
+			return 0, fmt.Errorf("%s must be a whole number of megabytes from 0 (off) to 4096, not %q", key, get(key, ""))
+		}
+		return n, nil
+	}
+	if c.SearchCacheMB, err = megabytes("OCOP_SEARCH_CACHE_MB", "32"); err != nil {
+		return c, err
+	}
+	if c.PageCacheMB, err = megabytes("OCOP_PAGE_CACHE_MB", strconv.Itoa(sqlite.DefaultPageCacheMB)); err != nil {
+		return c, err
 	}
 	if c.PaymentHold, err = time.ParseDuration(get("OCOP_PAYMENT_HOLD", "30m")); err != nil || c.PaymentHold <= 0 {
 		return c, fmt.Errorf("OCOP_PAYMENT_HOLD must be a positive duration such as 30m, not %q", get("OCOP_PAYMENT_HOLD", ""))

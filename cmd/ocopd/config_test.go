@@ -38,16 +38,21 @@ func TestLoadConfigCardKeys(t *testing.T) {
 	}
 }
 
-func TestLoadConfigSearchCache(t *testing.T) {
-	for value, want := range map[string]int{"": 32, "0": 0, "64": 64} {
-		cfg, err := loadConfig(func(k string) string { return map[string]string{"OCOP_SEARCH_CACHE_MB": value}[k] })
-		if err != nil || cfg.SearchCacheMB != want {
-			t.Errorf("OCOP_SEARCH_CACHE_MB=%q: %d, %v; want %d", value, cfg.SearchCacheMB, err, want)
+func TestLoadConfigCaches(t *testing.T) {
+	for key, field := range map[string]func(config) int{
+		"OCOP_SEARCH_CACHE_MB": func(c config) int { return c.SearchCacheMB },
+		"OCOP_PAGE_CACHE_MB":   func(c config) int { return c.PageCacheMB },
+	} {
+		for value, want := range map[string]int{"": 32, "0": 0, "64": 64} { // both default to 32 MB
+			cfg, err := loadConfig(func(k string) string { return map[string]string{key: value}[k] })
+			if err != nil || field(cfg) != want {
+				t.Errorf("%s=%q: %d, %v; want %d", key, value, field(cfg), err, want)
+			}
 		}
-	}
-	for _, value := range []string{"-1", "lots", "5000", "1.5"} {
-		if _, err := loadConfig(func(k string) string { return map[string]string{"OCOP_SEARCH_CACHE_MB": value}[k] }); err == nil || !strings.Contains(err.Error(), "OCOP_SEARCH_CACHE_MB") {
-			t.Errorf("OCOP_SEARCH_CACHE_MB=%q: %v, want an error naming it", value, err)
+		for _, value := range []string{"-1", "lots", "5000", "1.5"} {
+			if _, err := loadConfig(func(k string) string { return map[string]string{key: value}[k] }); err == nil || !strings.Contains(err.Error(), key) {
+				t.Errorf("%s=%q: %v, want an error naming it", key, value, err)
+			}
 		}
 	}
 }

@@ -50,7 +50,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 			close:    func() error { return db.Close(context.Background()) },
 		}, nil
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "ocop.db"), sqlite.Options{Synchronous: cfg.SQLiteSynchronous})
+	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "ocop.db"), sqlite.Options{Synchronous: cfg.SQLiteSynchronous, PageCacheMB: pageCacheMB(cfg.PageCacheMB)})
 	if err != nil {
 		return nil, err
 	}
@@ -66,4 +66,12 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 
 		releaseLeases: db.ReleaseAllLeases,
 	}, nil
+}
+
+// pageCacheMB is the store's option for OCOP_PAGE_CACHE_MB, where 0 is off.
+func pageCacheMB(mb int) int {
+	if mb == 0 {
+		return -1
+	}
+	return mb
 }
