@@ -152,11 +152,13 @@ func appendJSONString(dst []byte, s string) []byte {
 }
 
 // plainJSON reports whether s needs no escaping: valid UTF-8 without
-// quotes, backslashes or control characters, and no byte 0xE2, which
-// starts U+2028 and U+2029 (and other characters, left to the slow path).
+// quotes, backslashes, control characters, U+2028 or U+2029 (E2 80 A8 and
+// E2 80 A9; other characters starting with 0xE2, such as the dash "—" of
+// many descriptions, need none).
 func plainJSON(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == 0xE2 {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' ||
+			c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
 			return false
 		}
 	}

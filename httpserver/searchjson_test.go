@@ -67,6 +67,7 @@ func referenceSearchBody(t testing.TB, res search.Result, baseURL string) []byte
 var tricky = []string{
 	"", "Khóm Cầu Đúc \"loại 1\"", `C:\kho\mật ong`, "a\x00b\x01\x08\x0c\n\r\t\x1f\x7f", "<b>Sen & súng</b>",
 	"dòng\u2028mới\u2029", "\xff\xfe hỏng \xc3", "Hoa súng Châu Thành A 🌸", "\u00e0\u0300 tổ hợp",
+	"Mật ong — đặc sản… “U Minh” ‘Hạ’ •", "cuối\u2029", "cắt\xe2\x80", "\xe2\x80\xa8",
 }
 
 func sampleResult(strs []string) search.Result {
