@@ -164,40 +164,21 @@ func TestProductAndPhotosFromOneSnapshot(t *testing.T) {
 	if err := db.Catalog().SetImages(ctx, p.ID, photos(2), 1); err != nil {
 		t.Fatal(err)
 	}
-	stop := make(chan struct{})
-	errs := make(chan error, 8)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				got, err := db.Catalog().ProductByID(ctx, p.ID)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if want := int(got.Version%3) + 1; len(got.Images) != want || got.Images[0].DisplayKey != fmt.Sprintf("d%d-0", got.Version) {
-					errs <- fmt.Errorf("version %d read with %d photos (%s), want %d of that version", got.Version, len(got.Images), got.Images[0].DisplayKey, want)
-					return
-				}
-			}
-		}()
-	}
-	for v := int64(2); v < 40; v++ {
-		if err := db.Catalog().SetImages(ctx, p.ID, photos(v+1), v); err != nil {
-			t.Fatal(err)
+	whileReading(t, func(*int64) error {
+		got, err := db.Catalog().ProductByID(ctx, p.ID)
+		if err != nil {
+			return err
 		}
-	}
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+		if want := int(got.Version%3) + 1; len(got.Images) != want || got.Images[0].DisplayKey != fmt.Sprintf("d%d-0", got.Version) {
+			return fmt.Errorf("version %d read with %d photos (%s), want %d of that version", got.Version, len(got.Images), got.Images[0].DisplayKey, want)
+		}
+		return nil
+	}, func() {
+		for v := int64(2); v < 40; v++ {
+			if err := db.Catalog().SetImages(ctx, p.ID, photos(v+1), v); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,25 +19,9 @@ import (
 // the product as it is now.
 func TestProductPageSeesEveryProductChange(t *testing.T) {
 	ctx := context.Background()
-	server, path := openAt(t, sqlite.Options{})
-	other, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	plain := plainSQL(t, path)
-	_, s, p := shopWithProduct(t, server)
-	page := func() catalog.Product {
-		t.Helper()
-		got, sel, err := server.Catalog().ProductWithSeller(ctx, p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.ID != p.ID || sel.ID != s.ID {
-			t.Fatalf("page of %s shows product %s of seller %s", p.ID, got.ID, sel.ID)
-		}
-		return got
-	}
+	w := newPageWriters(t)
+	server, other, plain, s, p := w.server, w.other, w.plain, w.seller, w.product
+	page := func() catalog.Product { t.Helper(); got, _ := w.page(t); return got }
 	first := page()
 	if first.Price != p.Price || first.Stock != p.Stock {
 		t.Fatalf("first page: %d₫, stock %d", first.Price, first.Stock)
@@ -131,61 +114,54 @@ func TestProductPageSeesEveryProductChange(t *testing.T) {
 	}
 }
 
-// TestProductPagesFollowProductVersions reads a product page from several
-// goroutines while another process changes the product again and again:
-// each reader sees its versions in order, never an older one after a
-// newer, and the name always belongs to the version.
-func TestProductPagesFollowProductVersions(t *testing.T) {
-	ctx := context.Background()
-	server, path := openAt(t, sqlite.Options{ReadConns: 2})
-	plain := plainSQL(t, path)
-	_, _, p := shopWithProduct(t, server)
-	name := func(v int64) string { return fmt.Sprintf("Hoa súng phiên bản %d", v) }
-	if _, err := plain.ExecContext(ctx, `UPDATE products SET name = ? WHERE id = ?`, name(p.Version), p.ID); err != nil {
-		t.Fatal(err)
-	}
-
-	stop := make(chan struct{})
-	errs := make(chan error, 8)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			last := int64(-1)
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				got, _, err := server.Catalog().ProductWithSeller(ctx, p.ID)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if got.Version < last || got.Name != name(got.Version) {
-					errs <- fmt.Errorf("read version %d named %q after version %d", got.Version, got.Name, last)
-					return
-				}
-				last = got.Version
+// TestProductPagesFollowVersions reads a product page from several
+// goroutines while another process changes the product, or its seller,
+// again and again: each reader sees the versions in order, never an older
+// one after a newer, and the name always belongs to the version.
+func TestProductPagesFollowVersions(t *testing.T) {
+	for _, table := range []string{"products", "sellers"} {
+		t.Run(table, func(t *testing.T) {
+			ctx := context.Background()
+			server, path := openAt(t, sqlite.Options{ReadConns: 2})
+			plain := plainSQL(t, path)
+			_, s, p := shopWithProduct(t, server)
+			id, start := p.ID, p.Version
+			if table == "sellers" {
+				id, start = s.ID, s.Version
 			}
-		}()
-	}
-	for v := p.Version + 1; v <= p.Version+60; v++ {
-		if _, err := plain.ExecContext(ctx, `UPDATE products SET name = ?, version = ? WHERE id = ?`, name(v), v, p.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, _, err := server.Catalog().ProductWithSeller(ctx, p.ID)
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if err != nil || got.Version != p.Version+60 {
-		t.Fatalf("after the last change the page shows version %d (%v), want %d", got.Version, err, p.Version+60)
+			page := func() (version int64, name string, err error) {
+				got, sel, err := server.Catalog().ProductWithSeller(ctx, p.ID)
+				if table == "sellers" {
+					return sel.Version, sel.Name, err
+				}
+				return got.Version, got.Name, err
+			}
+			name := func(v int64) string { return fmt.Sprintf("phiên bản %d", v) }
+			if _, err := plain.ExecContext(ctx, `UPDATE `+table+` SET name = ? WHERE id = ?`, name(start), id); err != nil {
+				t.Fatal(err)
+			}
+			whileReading(t, func(last *int64) error {
+				v, n, err := page()
+				if err != nil {
+					return err
+				}
+				if v < *last || n != name(v) {
+					return fmt.Errorf("read version %d named %q after version %d", v, n, *last)
+				}
+				*last = v
+				return nil
+			}, func() {
+				for v := start + 1; v <= start+60; v++ {
+					if _, err := plain.ExecContext(ctx, `UPDATE `+table+` SET name = ?, version = ? WHERE id = ?`, name(v), v, id); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+			if v, _, err := page(); err != nil || v != start+60 {
+				t.Fatalf("after the last change the page shows version %d (%v), want %d", v, err, start+60)
+			}
+		})
 	}
 }
 

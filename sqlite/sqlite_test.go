@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,4 +92,38 @@ func TestCatalogStore(t *testing.T) {
 		db := MustOpen(t)
 		return catalogtest.Stores{Accounts: db.Accounts(), Sellers: db.Sellers(), Catalog: db.Catalog()}
 	})
+}
+
+// whileReading runs read from four goroutines, each until it fails or
+// write returns, and reports each reader's failure.
+func whileReading(t *testing.T, read func(last *int64) error, write func()) {
+	t.Helper()
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := int64(-1)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := read(&last); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	write()
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
