@@ -79,7 +79,7 @@ type Options struct {
 }
 
 // DefaultPageCacheMB holds the 100 000 products of ocopbench's catalog
-// (some 280 bytes each).
+// (some 190 bytes each) with room to spare.
 const DefaultPageCacheMB = 32
 
 // Open opens or creates the database file and applies pending migrations.

@@ -226,3 +226,29 @@ func TestPageChangesArePruned(t *testing.T) {
 		t.Fatalf("%d rows up to %d left, want the newest %d up to %d", rows, newest, keptChanges, keptChanges+501)
 	}
 }
+
+// TestEveryColumnAPageShowsIsLogged: a column added to the products a page
+// reads must be added to the trigger that logs their changes, or pages
+// would go on showing its old value.
+func TestEveryColumnAPageShowsIsLogged(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var trigger string
+	if err := db.read.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'products_page_update'`).Scan(&trigger); err != nil {
+		t.Fatal(err)
+	}
+	of, _, _ := strings.Cut(strings.SplitN(trigger, " OF ", 2)[1], " ON products")
+	logged := map[string]bool{}
+	for _, c := range strings.Split(of, ",") {
+		logged[strings.TrimSpace(c)] = true
+	}
+	for _, c := range strings.Split(productColumns, ",") {
+		if c = strings.TrimSpace(c); c != "search_dirty" && !logged[c] {
+			t.Errorf("column %s is on product pages, but its changes are not logged in page_changes", c)
+		}
+	}
+}
