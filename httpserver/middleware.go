@@ -136,10 +136,9 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 		if info.status >= 500 {
 			level = slog.LevelError
 		}
-		if !s.logger.Enabled(r.Context(), level) {
-			return
-		}
-		loggerFrom(ctx).LogAttrs(r.Context(), level, "request",
+		// The request id as the first attribute writes what a logger made
+		// With it would, without making one.
+		s.logger.LogAttrs(r.Context(), level, "request", slog.String("requestId", id),
 			slog.String("method", r.Method), slog.String("route", info.route), slog.String("path", r.URL.Path),
 			slog.Int("status", info.status), slog.Int64("bytes", info.bytes),
 			slog.Duration("duration", elapsed), slog.String("client", s.clientAddr(r)))

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocopmarket/market"
 )
 
 func testServer(t *testing.T) *Server {
@@ -159,5 +161,28 @@ func TestClientAddrBehindAProxy(t *testing.T) {
 	s.cfg.TrustProxy = false
 	if got := s.clientAddr(r); got != "10.0.0.2" {
 		t.Errorf("without a trusted proxy clientAddr = %q", got)
+	}
+}
+
+// TestLogsNameTheRequest: the access line and what a handler logs both
+// carry the request's id, the one the client sent or the server made.
+func TestLogsNameTheRequest(t *testing.T) {
+	var logs strings.Builder
+	s, err := New(slog.New(slog.NewTextHandler(&logs, nil)), Config{}, Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.requestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		loggerFrom(r.Context()).Warn("stock ran out")
+		w.WriteHeader(http.StatusConflict)
+	}))
+	req := httptest.NewRequest("GET", "/api/v1/products/p1", nil)
+	id := market.NewID()
+	req.Header.Set("X-Request-Id", id)
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `msg="stock ran out" requestId=`+id) ||
+		!strings.Contains(lines[1], "msg=request requestId="+id+" method=GET") || !strings.Contains(lines[1], "status=409") {
+		t.Fatalf("logs:\n%s", logs.String())
 	}
 }
