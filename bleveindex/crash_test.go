@@ -65,13 +65,24 @@ func TestKilledWhileUpserting(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		kill := time.Now().Add(time.Duration(150+k*97%400) * time.Millisecond)
-		for sc := bufio.NewScanner(out); sc.Scan() && time.Now().Before(kill); {
+		// The kill comes at a moment of the upserting, counted from the
+		// child's first one: a test binary started under -race on a busy
+		// machine can take longer than the whole delay to start.
+		stuck := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+		var kill time.Time
+		for sc := bufio.NewScanner(out); sc.Scan(); {
+			if kill.IsZero() {
+				kill = time.Now().Add(time.Duration(150+k*97%400) * time.Millisecond)
+			}
 			if n, ok := strings.CutPrefix(sc.Text(), "upserted "); ok {
 				v, _ := strconv.Atoi(n)
 				acked = max(acked, v)
 			}
+			if time.Now().After(kill) {
+				break
+			}
 		}
+		stuck.Stop()
 		cmd.Process.Kill()
 		cmd.Wait()
 
