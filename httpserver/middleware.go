@@ -42,6 +42,7 @@ type reqInfo struct {
 	jsonLimit int64
 	base      *slog.Logger // the server's; loggerFrom adds the request id
 	logger    atomic.Pointer[slog.Logger]
+	w         statusWriter // the response writer handlers get, made with reqInfo
 }
 
 func infoFrom(ctx context.Context) *reqInfo {
@@ -124,8 +125,11 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 		defer cancel()
 		ctx = context.WithValue(ctx, keyInfo, info)
 		w.Header()["X-Request-Id"] = []string{id}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-		next.ServeHTTP(&statusWriter{ResponseWriter: w, info: info}, r.WithContext(ctx))
+		if r.Body != http.NoBody { // what net/http gives a request without a body
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		info.w = statusWriter{ResponseWriter: w, info: info}
+		next.ServeHTTP(&info.w, r.WithContext(ctx))
 
 		if info.status == 0 {
 			info.status = http.StatusOK
@@ -251,7 +255,11 @@ func (s *Server) clientAddr(r *http.Request) string {
 // link a JSON search answer shrinks five-fold.
 func (s *Server) compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept-Encoding")
+		if h := w.Header(); h["Vary"] == nil {
+			h["Vary"] = varyAcceptEncoding
+		} else {
+			h.Add("Vary", "Accept-Encoding")
+		}
 		if !acceptsGzip(r) || r.Method == http.MethodHead {
 			next.ServeHTTP(w, r)
 			return
@@ -262,8 +270,14 @@ func (s *Server) compress(next http.Handler) http.Handler {
 	})
 }
 
+// varyAcceptEncoding is shared by every response, as securityHeaders'
+// values are.
+var varyAcceptEncoding = []string{"Accept-Encoding"}
+
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	for rest := r.Header.Get("Accept-Encoding"); rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(enc, "gzip") && strings.ReplaceAll(params, " ", "") != "q=0" {
 			return true
