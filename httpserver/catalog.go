@@ -514,6 +514,10 @@ func handleProductCreate(svc *catalog.Service, v productView) http.Handler {
 	})
 }
 
+// privateNoCache lets a browser keep a product page but ask again each
+// time (the ETag makes that cheap); shared as securityHeaders' values are.
+var privateNoCache = []string{"private, no-cache"}
+
 func handleProductGet(svc *catalog.Service, v productView) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, s, err := svc.Get(r.Context(), actorFrom(r.Context()), mux.Vars(r)["id"])
@@ -522,8 +526,9 @@ func handleProductGet(svc *catalog.Service, v productView) http.Handler {
 			return
 		}
 		tag := etag(p.Version)
-		w.Header().Set("ETag", tag)
-		w.Header().Set("Cache-Control", "private, no-cache")
+		h := w.Header()
+		h["Etag"] = []string{tag}
+		h["Cache-Control"] = privateNoCache
 		if match := r.Header.Get("If-None-Match"); match != "" && match == tag {
 			w.WriteHeader(http.StatusNotModified)
 			return

@@ -47,9 +47,14 @@ func encode(w http.ResponseWriter, status int, v any) {
 
 // writeJSON writes a JSON document already encoded (ending in a newline,
 // as encode's do) with the given status.
+// jsonContentType is every JSON answer's Content-Type, shared as
+// securityHeaders' values are.
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
