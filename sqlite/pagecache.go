@@ -192,12 +192,17 @@ func (c *pageCache) reset(q hotQuery) error {
 	if c.closed {
 		return nil
 	}
+	// Empty, the cache is current as of newest: it applies the rows after
+	// it, keeps only what was read in a snapshot that has it, and forgets
+	// when things changed before it (a log emptied by hand starts its
+	// numbers again from 1).
 	clear(c.index)
 	clear(c.sellers)
 	clear(c.sellerChanged)
+	c.changed = [pageStripes]int64{}
 	c.marked = false
 	c.applied = newest
-	c.floor = max(c.floor, newest)
+	c.floor = newest
 	return nil
 }
 

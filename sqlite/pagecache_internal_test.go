@@ -13,7 +13,9 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/catalog/catalogtest"
 	"github.com/ocopmarket/market/sellers"
+	"github.com/ocopmarket/market/sellers/sellerstest"
 )
 
 // fullProduct has every field a product page shows filled, at the
@@ -250,5 +252,56 @@ func TestEveryColumnAPageShowsIsLogged(t *testing.T) {
 		if c = strings.TrimSpace(c); c != "search_dirty" && !logged[c] {
 			t.Errorf("column %s is on product pages, but its changes are not logged in page_changes", c)
 		}
+	}
+}
+
+// TestPageCacheAfterTheLogStartsAgain: a log emptied by hand numbers its
+// rows from 1 again; the cache starts again with it and keeps pages again.
+func TestPageCacheAfterTheLogStartsAgain(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	owner := sellerstest.NewAccount(t, db.Accounts())
+	s := sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
+	if err := db.Sellers().CreateSeller(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	p := catalogtest.NewProduct(s.ID, owner)
+	if err := db.Catalog().CreateProduct(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// Many changes first, so that the log's numbers are well past 1.
+	for i := range 20 {
+		if _, err := db.write.ExecContext(ctx, `UPDATE products SET stock = ? WHERE id = ?`, i, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := func() catalog.Product {
+		t.Helper()
+		got, _, err := db.Catalog().ProductWithSeller(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	page()
+	if _, _, ok := db.pages.get(p.ID); !ok {
+		t.Fatal("a page read was not kept")
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM page_changes`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE products SET stock = 77 WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); got.Stock != 77 {
+		t.Fatalf("after the log started again the page shows stock %d", got.Stock)
+	}
+	page()
+	if _, _, ok := db.pages.get(p.ID); !ok {
+		t.Fatal("after the log started again, pages are no longer kept")
 	}
 }
