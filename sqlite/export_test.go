@@ -27,3 +27,9 @@ func CommitterStatements(ctx context.Context, db *DB) (map[string]StmtStats, err
 	})
 	return out, err
 }
+
+// PageKept reports whether the page cache holds the product and its seller.
+func PageKept(db *DB, productID string) bool {
+	_, _, ok := db.pages.get(productID)
+	return ok
+}

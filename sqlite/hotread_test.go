@@ -144,15 +144,7 @@ func TestProductPageReadsUnderConcurrentWrites(t *testing.T) {
 func TestProductAndPhotosFromOneSnapshot(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	owner := sellerstest.NewAccount(t, db.Accounts())
-	s := sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
-	if err := db.Sellers().CreateSeller(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	p := catalogtest.NewProduct(s.ID, owner)
-	if err := db.Catalog().CreateProduct(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	_, _, p := shopWithProduct(t, db)
 	// Version v holds v%3+1 photos.
 	photos := func(version int64) []catalog.Image {
 		var list []catalog.Image

@@ -13,9 +13,7 @@ import (
 
 	"github.com/ocopmarket/market"
 	"github.com/ocopmarket/market/catalog"
-	"github.com/ocopmarket/market/catalog/catalogtest"
 	"github.com/ocopmarket/market/sellers"
-	"github.com/ocopmarket/market/sellers/sellerstest"
 )
 
 // fullProduct has every field a product page shows filled, at the
@@ -185,12 +183,7 @@ func TestWALIndexShowsCommits(t *testing.T) {
 		t.Skip("the WAL-index is mapped on linux and darwin")
 	}
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ocop.db")
-	db, err := Open(ctx, path, Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t)
 	before, ok, _ := db.pages.current()
 	if !ok {
 		t.Fatal("the WAL-index header cannot be read: every product page would read page_changes")
@@ -210,11 +203,7 @@ func TestWALIndexShowsCommits(t *testing.T) {
 // TestPageChangesArePruned keeps the newest keptChanges rows.
 func TestPageChangesArePruned(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t)
 	if _, err := db.write.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 		INSERT INTO page_changes (product_id) SELECT 'p' || i FROM n`, keptChanges+500); err != nil {
 		t.Fatal(err)
@@ -234,11 +223,7 @@ func TestPageChangesArePruned(t *testing.T) {
 // would go on showing its old value.
 func TestEveryColumnAPageShowsIsLogged(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t)
 	var trigger string
 	if err := db.read.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'products_page_update'`).Scan(&trigger); err != nil {
 		t.Fatal(err)
@@ -255,53 +240,13 @@ func TestEveryColumnAPageShowsIsLogged(t *testing.T) {
 	}
 }
 
-// TestPageCacheAfterTheLogStartsAgain: a log emptied by hand numbers its
-// rows from 1 again; the cache starts again with it and keeps pages again.
-func TestPageCacheAfterTheLogStartsAgain(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
+// openTestDB opens a database of its own for the test.
+func openTestDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	owner := sellerstest.NewAccount(t, db.Accounts())
-	s := sellerstest.NewSeller(owner, "can-tho.thanh-xuan")
-	if err := db.Sellers().CreateSeller(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	p := catalogtest.NewProduct(s.ID, owner)
-	if err := db.Catalog().CreateProduct(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	// Many changes first, so that the log's numbers are well past 1.
-	for i := range 20 {
-		if _, err := db.write.ExecContext(ctx, `UPDATE products SET stock = ? WHERE id = ?`, i, p.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	page := func() catalog.Product {
-		t.Helper()
-		got, _, err := db.Catalog().ProductWithSeller(ctx, p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	page()
-	if _, _, ok := db.pages.get(p.ID); !ok {
-		t.Fatal("a page read was not kept")
-	}
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM page_changes`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.write.ExecContext(ctx, `UPDATE products SET stock = 77 WHERE id = ?`, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	if got := page(); got.Stock != 77 {
-		t.Fatalf("after the log started again the page shows stock %d", got.Stock)
-	}
-	page()
-	if _, _, ok := db.pages.get(p.ID); !ok {
-		t.Fatal("after the log started again, pages are no longer kept")
-	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

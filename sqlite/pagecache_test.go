@@ -181,3 +181,34 @@ func TestProductPagesWithoutTheCache(t *testing.T) {
 		}
 	}
 }
+
+// TestPageCacheAfterTheLogStartsAgain: a log emptied by hand numbers its
+// rows from 1 again; the cache starts again with it and keeps pages again.
+func TestPageCacheAfterTheLogStartsAgain(t *testing.T) {
+	ctx := context.Background()
+	w := newPageWriters(t)
+	p := w.product
+	// Many changes first, so that the log's numbers are well past 1.
+	for i := range 20 {
+		if _, err := w.plain.ExecContext(ctx, `UPDATE products SET stock = ? WHERE id = ?`, i, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.page(t)
+	if !sqlite.PageKept(w.server, p.ID) {
+		t.Fatal("a page read was not kept")
+	}
+	if _, err := w.plain.ExecContext(ctx, `DELETE FROM page_changes`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.plain.ExecContext(ctx, `UPDATE products SET stock = 77 WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := w.page(t); got.Stock != 77 {
+		t.Fatalf("after the log started again the page shows stock %d", got.Stock)
+	}
+	w.page(t)
+	if !sqlite.PageKept(w.server, p.ID) {
+		t.Fatal("after the log started again, pages are no longer kept")
+	}
+}

@@ -1,8 +1,6 @@
 package sqlite
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +12,7 @@ import (
 // their order: no temporary b-tree (a sort in memory of every dirty row,
 // each page, while checkouts keep marking products dirty).
 func TestDirtyProductsNeedNoSort(t *testing.T) {
-	db := openForPlans(t)
+	db := openTestDB(t)
 	if got := queryPlan(t, db, dirtyProducts, 500); strings.Contains(got, "TEMP B-TREE") || !strings.Contains(got, "products_search_dirty") {
 		t.Errorf("the dirty products' plan is %q; want the partial index products_search_dirty, in order", got)
 	}
@@ -23,7 +21,7 @@ func TestDirtyProductsNeedNoSort(t *testing.T) {
 // A buyer's or a seller's orders are a walk of an index in their order,
 // whatever the filter: never a scan of every order.
 func TestOrderListsUseTheirIndex(t *testing.T) {
-	db := openForPlans(t)
+	db := openTestDB(t)
 	cursor := encodeCursor(orders.Order{ID: "01m809w00tcyzcy2jencdtc5yx", CreatedAt: time.UnixMilli(1763600000000)})
 	for _, c := range []struct {
 		f     orders.Filter
@@ -49,23 +47,13 @@ func TestOrderListsUseTheirIndex(t *testing.T) {
 // A checkout is found by its id, its Stripe intent (each webhook) or its
 // transfer reference (each bank transfer matched) through an index.
 func TestCheckoutLookupsUseTheirIndex(t *testing.T) {
-	db := openForPlans(t)
+	db := openTestDB(t)
 	for key, index := range map[checkoutKey]string{byCheckoutID: "sqlite_autoindex_checkouts_1", byIntent: "checkouts_intent", byReference: "checkouts_reference"} {
 		got := queryPlan(t, db, `SELECT `+checkoutColumns+` FROM checkouts WHERE `+key.where(), "x")
 		if !strings.Contains(got, "USING INDEX "+index+" ") {
 			t.Errorf("checkout by %s: plan %q; want index %s", key, got, index)
 		}
 	}
-}
-
-func openForPlans(t *testing.T) *DB {
-	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // queryPlan returns SQLite's plan for query, its steps joined by "; ".
