@@ -43,3 +43,37 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
+
+// PageCacheStats is what a store's cache of product pages holds, and how
+// often it answered.
+type PageCacheStats struct {
+	Products, Bytes int
+	Hits, Misses    uint64
+}
+
+// registerPageCache exports the page cache: what OCOP_PAGE_CACHE_MB
+// should be is the memory it holds when it holds the catalogue, or its
+// hit rate when it cannot.
+func (m *metrics) registerPageCache(stats func() PageCacheStats) {
+	if stats == nil {
+		return
+	}
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "ocop_page_cache_products",
+			Help: "Products whose pages are held in memory.",
+		}, func() float64 { return float64(stats().Products) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "ocop_page_cache_bytes",
+			Help: "Memory the page cache holds (bounded by OCOP_PAGE_CACHE_MB).",
+		}, func() float64 { return float64(stats().Bytes) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "ocop_page_cache_hits_total",
+			Help: "Product pages answered from memory.",
+		}, func() float64 { return float64(stats().Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "ocop_page_cache_misses_total",
+			Help: "Product pages read from the database file.",
+		}, func() float64 { return float64(stats().Misses) }),
+	)
+}

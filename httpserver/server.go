@@ -70,6 +70,8 @@ type Deps struct {
 	Search search.Searcher
 	// SearchSync, if set, reports the syncer's backlog and lag as metrics.
 	SearchSync SyncStatuser
+	// PageCache, if set, reports the store's page cache as metrics.
+	PageCache func() PageCacheStats
 
 	// Checkout, orders and payments.
 	Orders *orders.Service
@@ -125,6 +127,7 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 	}
 	// Search.
 	s.metrics.registerSearchSync(deps.SearchSync)
+	s.metrics.registerPageCache(deps.PageCache)
 	if s.web, err = newWebUI(cfg); err != nil {
 		return nil, err
 	}

@@ -174,8 +174,10 @@ func (s *CatalogStore) ProductWithSeller(ctx context.Context, id string) (catalo
 			}
 		}
 		if p, sel, hit := pages.get(id); hit {
+			pages.hits.Add(1)
 			return p, sel, nil
 		}
+		pages.misses.Add(1)
 	}
 	found, sellerFound := false, false
 	var at int64 // the newest row of page_changes in the product's snapshot

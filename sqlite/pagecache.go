@@ -49,6 +49,9 @@ type pageCache struct {
 	mark   walMark
 	marked bool
 
+	// hits and misses count product pages answered from memory or not.
+	hits, misses atomic.Uint64
+
 	// prune is started, at most one at a time, when the log has grown.
 	prune    func()
 	pruning  atomic.Bool
@@ -287,6 +290,24 @@ func (c *pageCache) close() {
 	unmapWALIndex(c.shm)
 	c.shm = nil
 	c.prunes.Wait()
+}
+
+// PageCacheStats is what the page cache holds, and how often it answered.
+type PageCacheStats struct {
+	Products     int    // products held
+	Bytes        int    // memory of the arena their records are in
+	Hits, Misses uint64 // product pages answered from memory, and read from the file
+}
+
+// PageCacheStats reports the page cache; ok is false when it is off.
+func (db *DB) PageCacheStats() (stats PageCacheStats, ok bool) {
+	c := db.pages
+	if c == nil {
+		return PageCacheStats{}, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return PageCacheStats{Products: len(c.index), Bytes: c.arena.size(), Hits: c.hits.Load(), Misses: c.misses.Load()}, true
 }
 
 // newestPageChange returns the newest row of page_changes (0 without any).

@@ -13,6 +13,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -463,4 +464,37 @@ func TestProductImages(t *testing.T) {
 	expect(t, "delete", m.c.As(m.owner).Do("DELETE", "/api/v1/products/"+p.ID+"/images/"+img.ID, nil), 204)
 	expect(t, "deleted blob", m.c.Do("GET", strings.TrimPrefix(img.URL, m.srv.URL), nil), 404)
 	expect(t, "delete again", m.c.As(m.owner).Do("DELETE", "/api/v1/products/"+p.ID+"/images/"+img.ID, nil), 404)
+}
+
+// TestPageCacheMetrics: /metrics tells how many product pages came from
+// memory, how many from the file, and what the cache holds.
+func TestPageCacheMetrics(t *testing.T) {
+	m := newMarketplace(t)
+	p := m.listProduct(t, m.owner, m.openShop(t))
+	for range 3 {
+		expect(t, "product page", m.c.Do("GET", "/api/v1/products/"+p.ID, nil), 200)
+	}
+	metric := func(name string) float64 {
+		t.Helper()
+		body := string(m.c.Do("GET", "/metrics", nil).Body)
+		for _, line := range strings.Split(body, "\n") {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f
+			}
+		}
+		t.Fatalf("no %s in /metrics", name)
+		return 0
+	}
+	// The first read of the product came from the file, the pages after
+	// it from memory.
+	if hits, misses := metric("ocop_page_cache_hits_total"), metric("ocop_page_cache_misses_total"); hits < 2 || misses < 1 {
+		t.Errorf("%v pages from memory and %v from the file, after three reads of one product", hits, misses)
+	}
+	if n, bytes := metric("ocop_page_cache_products"), metric("ocop_page_cache_bytes"); n < 1 || bytes < 1<<20 {
+		t.Errorf("the cache holds %v products in %v bytes", n, bytes)
+	}
 }

@@ -167,6 +167,7 @@ func newApp(cfg config, st *stores, logger *slog.Logger) (*app, error) {
 		// Search.
 		Search:     a.search.index,
 		SearchSync: a.search.syncer,
+		PageCache:  st.pageCache,
 	})
 	if err != nil {
 		a.search.close()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocopmarket/market/accounts"
 	"github.com/ocopmarket/market/catalog"
+	"github.com/ocopmarket/market/httpserver"
 	"github.com/ocopmarket/market/mongodb"
 	"github.com/ocopmarket/market/orders"
 	"github.com/ocopmarket/market/sellers"
@@ -31,6 +32,8 @@ type stores struct {
 	releaseLeases func(ctx context.Context) error
 	ping          func(ctx context.Context) error
 	close         func() error
+	// pageCache reports the embedded store's page cache; nil otherwise.
+	pageCache func() httpserver.PageCacheStats
 }
 
 func openStores(ctx context.Context, cfg config) (*stores, error) {
@@ -65,6 +68,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		close:    db.Close,
 
 		releaseLeases: db.ReleaseAllLeases,
+		pageCache:     pageCacheStats(db),
 	}, nil
 }
 
@@ -74,4 +78,16 @@ func pageCacheMB(mb int) int {
 		return -1
 	}
 	return mb
+}
+
+// pageCacheStats reads the page cache's figures for /metrics, or is nil
+// when the cache is off.
+func pageCacheStats(db *sqlite.DB) func() httpserver.PageCacheStats {
+	if _, on := db.PageCacheStats(); !on {
+		return nil
+	}
+	return func() httpserver.PageCacheStats {
+		st, _ := db.PageCacheStats()
+		return httpserver.PageCacheStats{Products: st.Products, Bytes: st.Bytes, Hits: st.Hits, Misses: st.Misses}
+	}
 }
