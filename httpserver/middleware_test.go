@@ -186,3 +186,22 @@ func TestLogsNameTheRequest(t *testing.T) {
 		t.Fatalf("logs:\n%s", logs.String())
 	}
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"":                        false,
+		"gzip":                    true,
+		"br, gzip;q=0.8, deflate": true,
+		"deflate, GZIP":           true,
+		"gzip;q=0":                false,
+		"gzip; q = 0, br":         false,
+		"identity,,gzip":          true,
+		"x-gzip, br":              false,
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Encoding", header)
+		if got := acceptsGzip(r); got != want {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", header, got, want)
+		}
+	}
+}

@@ -498,3 +498,13 @@ func TestPageCacheMetrics(t *testing.T) {
 		t.Errorf("the cache holds %v products in %v bytes", n, bytes)
 	}
 }
+
+// TestPageCacheOff: OCOP_PAGE_CACHE_MB=0 serves every product page from
+// the file, and /metrics reports no page cache.
+func TestPageCacheOff(t *testing.T) {
+	srv := startServer(t, map[string]string{"OCOP_PAGE_CACHE_MB": "0"})
+	body := string(apitest.New(t, srv.URL).Do("GET", "/metrics", nil).Body)
+	if strings.Contains(body, "ocop_page_cache_") || !strings.Contains(body, "ocop_search_sync_lag_seconds") {
+		t.Fatalf("with the page cache off /metrics reads:\n%.2000s", body)
+	}
+}
