@@ -104,3 +104,6 @@ func uvarintLen(x uint64) int {
 	}
 	return n
 }
+
+// roomy reports whether fewer than three quarters of the chunks are in use.
+func (a *arena) roomy() bool { return len(a.order) < a.max*3/4 }

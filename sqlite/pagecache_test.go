@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -210,5 +211,104 @@ func TestPageCacheAfterTheLogStartsAgain(t *testing.T) {
 	w.page(t)
 	if !sqlite.PageKept(w.server, p.ID) {
 		t.Fatal("after the log started again, pages are no longer kept")
+	}
+}
+
+// TestWarmPageCache: a store opened on a catalogue fills its page cache
+// before any page is read, so that every product's first visitor is
+// served from memory; a cache too small for the catalogue stops at three
+// quarters of its budget, leaving room for what visitors read; and a
+// change after the fill shows on the next page.
+func TestWarmPageCache(t *testing.T) {
+	ctx := context.Background()
+	first, path := openAt(t, sqlite.Options{})
+	_, _, p := shopWithProduct(t, first)
+	plain := plainSQL(t, path)
+	// 1 199 more products, each with a description of some 3 KB: 3.6 MB
+	// of records in all.
+	cols := []string{}
+	rows, err := plain.QueryContext(ctx, `SELECT name FROM pragma_table_info('products')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, c)
+	}
+	rows.Close()
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		switch c {
+		case "id":
+			sel[i] = "id || '-' || n.i"
+		case "name":
+			sel[i] = "name || ' ' || n.i"
+		case "ocop_number":
+			sel[i] = "CASE WHEN ocop_number = '' THEN '' ELSE ocop_number || '-' || n.i END"
+		case "description":
+			sel[i] = "description || ' ' || printf('%.3000c', 'x')"
+		default:
+			sel[i] = c
+		}
+	}
+	if _, err := plain.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1199)
+		INSERT INTO products (`+strings.Join(cols, ", ")+`) SELECT `+strings.Join(sel, ", ")+` FROM products, n WHERE products.id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	const products = 1200
+
+	// A server starting with the default budget holds them all.
+	server, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	n, err := server.WarmPageCache(ctx)
+	if err != nil || n != products {
+		t.Fatalf("filling the cache read %d products (%v), want %d", n, err, products)
+	}
+	if st, _ := server.PageCacheStats(); st.Products != products {
+		t.Fatalf("after filling, the cache holds %d products, want %d", st.Products, products)
+	}
+	for _, id := range []string{p.ID, p.ID + "-1", p.ID + "-1199"} {
+		if got, s, err := server.Catalog().ProductWithSeller(ctx, id); err != nil || got.ID != id || s.ID != p.SellerID {
+			t.Fatalf("page of %s: %s of seller %s (%v)", id, got.ID, s.ID, err)
+		}
+	}
+	if st, _ := server.PageCacheStats(); st.Hits != 3 || st.Misses != 0 {
+		t.Fatalf("three first visits after filling: %d from memory, %d from the file", st.Hits, st.Misses)
+	}
+	if _, err := plain.ExecContext(ctx, `UPDATE products SET stock = 3 WHERE id = ?`, p.ID+"-1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := server.Catalog().ProductWithSeller(ctx, p.ID+"-1"); err != nil || got.Stock != 3 {
+		t.Fatalf("after a change the filled page shows stock %d (%v)", got.Stock, err)
+	}
+
+	// A server with 4 MB fills 3 and stops.
+	small, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL", PageCacheMB: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	if _, err := small.WarmPageCache(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := small.PageCacheStats()
+	if st.Bytes != 3<<20 || st.Products < 600 || st.Products >= products {
+		t.Fatalf("a 4 MB cache filled %d bytes with %d products of %d", st.Bytes, st.Products, products)
+	}
+
+	// With the cache off there is nothing to fill.
+	off, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: "NORMAL", PageCacheMB: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer off.Close()
+	if n, err := off.WarmPageCache(ctx); n != 0 || err != nil {
+		t.Fatalf("with the cache off, filling read %d products (%v)", n, err)
 	}
 }

@@ -212,6 +212,21 @@ func (a *app) startJobs(ctx context.Context, wg *sync.WaitGroup) {
 			a.logger.Info("search index rebuilt", "count", n)
 		}()
 	}
+	// Product pages: the page cache is filled once at start, so that a
+	// product's first visitor is served from memory too.
+	if a.stores.warmPages != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			n, err := a.stores.warmPages(ctx)
+			if err != nil && ctx.Err() == nil {
+				a.logger.Warn("filling the page cache failed; pages fill it as they are read", "err", err)
+				return
+			}
+			a.logger.Info("page cache filled", "products", n, "took", time.Since(start).Round(time.Millisecond))
+		}()
+	}
 	// Checkout, orders and payments: unpaid card and bank-transfer checkouts give their stock back.
 	a.every(ctx, wg, "expire-unpaid-orders", time.Minute, func(ctx context.Context) error {
 		n, err := a.orders.ExpireUnpaid(ctx)

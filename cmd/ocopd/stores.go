@@ -34,6 +34,8 @@ type stores struct {
 	close         func() error
 	// pageCache reports the embedded store's page cache; nil otherwise.
 	pageCache func() httpserver.PageCacheStats
+	// warmPages fills the embedded store's page cache; nil otherwise.
+	warmPages func(ctx context.Context) (int, error)
 }
 
 func openStores(ctx context.Context, cfg config) (*stores, error) {
@@ -69,6 +71,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 
 		releaseLeases: db.ReleaseAllLeases,
 		pageCache:     pageCacheStats(db),
+		warmPages:     db.WarmPageCache,
 	}, nil
 }
 
