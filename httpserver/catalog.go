@@ -520,7 +520,7 @@ var privateNoCache = []string{"private, no-cache"}
 
 func handleProductGet(svc *catalog.Service, v productView) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, s, err := svc.Get(r.Context(), actorFrom(r.Context()), mux.Vars(r)["id"])
+		p, s, err := svc.Get(r.Context(), actorFrom(r.Context()), pathID(r))
 		if err != nil {
 			writeError(w, r, err)
 			return

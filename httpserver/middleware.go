@@ -37,6 +37,7 @@ const (
 type reqInfo struct {
 	id        string
 	route     string
+	pathID    string // the route's {id}, when hotRoutes served it
 	status    int
 	bytes     int64
 	jsonLimit int64

@@ -15,17 +15,18 @@ func addRoutes(r *mux.Router, s *Server) {
 	catalogOn := d.Regions != nil && d.Sellers != nil && d.Catalog != nil
 	pv := productView{baseURL: s.cfg.BaseURL, tree: d.Regions, now: time.Now}
 
-	// gorilla/mux tries routes in the order they are added, a regular
-	// expression each: the API comes first, and in it the most frequent
-	// requests (a product page was the 21st route tried).
-	api := r.PathPrefix("/api/v1").Subrouter()
-	api.Use(strictQuery)
+	// The most frequent requests are served before the router
+	// (hotRoutes); gorilla/mux tries routes in the order they are added, a
+	// regular expression each, so they come first there too.
+	api := r.PathPrefix(apiPrefix).Subrouter()
+	apiMiddleware := []mux.MiddlewareFunc{strictQuery}
+	api.Use(apiMiddleware...)
 	if catalogOn {
-		api.Handle("/products/{id}", handleProductGet(d.Catalog, pv)).Methods(http.MethodGet)
+		s.hot.add(api, "/products/{id}", handleProductGet(d.Catalog, pv), apiMiddleware...)
 	}
 	if d.Search != nil {
-		api.Handle("/search", handleSearch(d.Search, s.cfg.BaseURL)).Methods(http.MethodGet)
-		api.Handle("/search/suggest", handleSuggest(d.Search)).Methods(http.MethodGet)
+		s.hot.add(api, "/search", handleSearch(d.Search, s.cfg.BaseURL), apiMiddleware...)
+		s.hot.add(api, "/search/suggest", handleSuggest(d.Search), apiMiddleware...)
 	}
 
 	// Operations.

@@ -92,6 +92,7 @@ type Server struct {
 	cfg     Config
 	deps    Deps
 	router  *mux.Router
+	hot     hotRoutes // served before the router; see hotRoutes
 	openapi []byte
 	metrics *metrics
 	limits  *limits
@@ -147,7 +148,7 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 	})
 	s.router.NotFoundHandler = http.HandlerFunc(s.noRoute)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.noRoute)
-	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.webSession(s.router))))))
+	s.handler = s.requestID(s.recoverPanic(s.securityHeaders(s.compress(s.authenticate(s.webSession(http.HandlerFunc(s.dispatch)))))))
 	return s, nil
 }
 

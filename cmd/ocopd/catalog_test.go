@@ -499,6 +499,59 @@ func TestPageCacheMetrics(t *testing.T) {
 	}
 }
 
+// TestProductPageAndSearchPaths: the product page and search, served
+// before the router, answer every path and method as the router does:
+// metrics and logs name the route, a query that does not parse is refused
+// in the caller's language, other methods get 405 with Allow, paths the
+// router cleans are redirected, and an id holding a "/" is not found.
+func TestProductPageAndSearchPaths(t *testing.T) {
+	m := newMarketplace(t)
+	p := m.listProduct(t, m.owner, m.openShop(t))
+	expect(t, "product page", m.c.Do("GET", "/api/v1/products/"+p.ID, nil), 200)
+	expect(t, "search", m.c.Do("GET", "/api/v1/search?q=hoa+sung", nil), 200)
+	expect(t, "suggestions", m.c.Do("GET", "/api/v1/search/suggest?q=hoa", nil), 200)
+	metrics := string(m.c.Do("GET", "/metrics", nil).Body)
+	for _, route := range []string{"/api/v1/products/{id}", "/api/v1/search", "/api/v1/search/suggest"} {
+		if !strings.Contains(metrics, `ocop_http_requests_total{method="GET",route="`+route+`",status="200"} 1`) {
+			t.Errorf("/metrics does not count one request of %s", route)
+		}
+	}
+
+	resp := m.c.Do("GET", "/api/v1/products/"+p.ID+"?lang=%zz", nil)
+	expect(t, "a query that does not parse", resp, 400)
+	if !strings.Contains(string(resp.Body), "Tham số trên địa chỉ không hợp lệ") {
+		t.Errorf("a query that does not parse: %s", resp.Body)
+	}
+	en := *m.c
+	en.Lang = "en"
+	if resp := en.Do("GET", "/api/v1/search?q=%", nil); resp.Status != 400 || !strings.Contains(string(resp.Body), "A query parameter is not valid") {
+		t.Errorf("a search whose query does not parse, in English: %d %s", resp.Status, resp.Body)
+	}
+
+	for _, method := range []string{"HEAD", "PUT", "DELETE"} {
+		resp := m.c.Do(method, "/api/v1/search", nil)
+		if resp.Status != 405 || !strings.Contains(resp.Header.Get("Allow"), "GET") {
+			t.Errorf("%s /api/v1/search: %d, Allow %q", method, resp.Status, resp.Header.Get("Allow"))
+		}
+	}
+	if resp := m.c.Do("POST", "/api/v1/products/"+p.ID, nil); resp.Status != 405 || !strings.Contains(resp.Header.Get("Allow"), "PATCH") {
+		t.Errorf("POST of a product: %d, Allow %q", resp.Status, resp.Header.Get("Allow"))
+	}
+
+	// Outside the API's document: a path to clean first.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if resp, err := noRedirect.Get(m.srv.URL + "/api/v1/products/./" + p.ID); err != nil {
+		t.Error(err)
+	} else if resp.Body.Close(); resp.StatusCode != 301 || resp.Header.Get("Location") != "/api/v1/products/"+p.ID {
+		t.Errorf("an uncleaned product path: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, path := range []string{"/api/v1/products/" + p.ID + "%2Fx", "/api/v1/products/no-such-product", "/api/v1/search/"} {
+		if resp := m.c.Do("GET", path, nil); resp.Status != 404 || resp.ErrorCode() != "not_found" {
+			t.Errorf("GET %s: %d %s", path, resp.Status, resp.Body)
+		}
+	}
+}
+
 // TestPageCacheOff: OCOP_PAGE_CACHE_MB=0 serves every product page from
 // the file, and /metrics reports no page cache.
 func TestPageCacheOff(t *testing.T) {
