@@ -203,11 +203,13 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		communes = append(communes, c.ID)
 	}
 
+	// The bare baseline serves a product page's bytes. Product pages are
+	// measured in turns with it (alternated); search and mixed compare
+	// with the turns' result, or with a run of its own when product pages
+	// were not measured.
+	const bareName = "bare net/http"
 	var bare *result
-	bareBaseline := func() (*result, error) {
-		if bare != nil || !o.baseline {
-			return bare, nil
-		}
+	bareServe := func(fn func(bareOp op) *result) (*result, error) {
 		st, body, err := t.api.do(ctx, "GET", "/api/v1/products/"+ids[0], nil)
 		if err != nil || st != http.StatusOK {
 			return nil, fmt.Errorf("product page for the baseline: %d %v", st, err)
@@ -218,10 +220,19 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 		}
 		defer stop()
 		bc := &apiClient{base: u, hc: newClient(o.concurrency)}
-		bare = runLoad(ctx, "bare net/http", o.duration, o.concurrency, o.seed, is2xx, func(ctx context.Context, w int, rng *rand.Rand) outcome {
+		return fn(func(ctx context.Context, w int, rng *rand.Rand) outcome {
 			return bc.discard(ctx, "/api/v1/products/"+ids[rng.IntN(len(ids))])
+		}), nil
+	}
+	bareBaseline := func() (*result, error) {
+		if bare != nil || !o.baseline {
+			return bare, nil
+		}
+		var err error
+		bare, err = bareServe(func(bareOp op) *result {
+			return runLoad(ctx, bareName, o.duration, o.concurrency, o.seed, is2xx, bareOp)
 		})
-		return bare, nil
+		return bare, err
 	}
 
 	// The soak's warm-up counts from the first scenario's load, not from
@@ -244,12 +255,15 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				firstLoad = sm.elapsed()
 			}
 		}
+		profiled := o.duration
 		startProfile := func() {
 			loadBegins()
 			if o.pprofDir != "" {
-				profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), o.duration)
+				profile = captureProfile(ctx, t.srv.url, filepath.Join(o.pprofDir, sc+".pprof"), profiled)
 			}
 		}
+		// measure runs the scenario's load for --duration.
+		measure := func(fn op) *result { return runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, fn) }
 		// primed runs a read scenario's load for --prime first, as a row
 		// of its own, then measures it on the caches the first pass filled.
 		primed := func(fn op) *result {
@@ -266,15 +280,29 @@ func bench(ctx context.Context, o options, getenv func(string) string, stdout, s
 				first.print(stdout)
 			}
 			startProfile()
-			cur.load(t.srv.pid(), func() *result { return runLoad(ctx, sc, o.duration, o.concurrency, o.seed, is2xx, fn) })
+			cur.load(t.srv.pid(), func() *result { return measure(fn) })
 			return cur.res
 		}
 		switch sc {
 		case "product":
-			if cur.base, err = bareBaseline(); err != nil {
+			if !o.baseline {
+				cur.res = primed(productOp(load, ids))
+				break
+			}
+			// Measured in turns with the bare baseline.
+			_, err := bareServe(func(bareOp op) *result {
+				profiled = 2 * o.duration
+				measure = func(fn op) *result {
+					var res *result
+					res, bare = alternated(ctx, o.duration, o.concurrency, o.seed, is2xx, alternate{sc, fn}, alternate{bareName, bareOp})
+					return res
+				}
+				return primed(productOp(load, ids))
+			})
+			if err != nil {
 				return err
 			}
-			cur.res = primed(productOp(load, ids))
+			cur.base = bare
 		case "search":
 			if cur.base, err = bareBaseline(); err != nil {
 				return err

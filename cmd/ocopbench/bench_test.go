@@ -33,7 +33,7 @@ func TestPrimedRunReportsBothPasses(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := out.String()
-	for _, row := range []string{"  product, first 300ms: ", "  search, first 300ms: ", "  product: ", "  search: ", "checkout verification OK", "mixed verification OK"} {
+	for _, row := range []string{"  product, first 300ms: ", "  search, first 300ms: ", "  product: ", "  search: ", "  baseline bare net/http: ", "checkout verification OK", "mixed verification OK"} {
 		if !strings.Contains(report, row) {
 			t.Errorf("the report has no %q", row)
 		}

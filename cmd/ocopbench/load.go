@@ -157,6 +157,64 @@ func runLoad(ctx context.Context, name string, duration time.Duration, concurren
 
 func is2xx(st int) bool { return st >= 200 && st < 300 }
 
+// add merges o, a run of the same load, into r.
+func (r *result) add(o *result) {
+	r.elapsed += o.elapsed
+	r.hist.merge(&o.hist)
+	r.ok += o.ok
+	for k, v := range o.byStatus {
+		r.byStatus[k] += v
+	}
+	for k, h := range o.byKind {
+		if r.byKind[k] == nil {
+			r.byKind[k] = &histogram{}
+		}
+		r.byKind[k].merge(h)
+	}
+	if len(r.errSamples) < 5 {
+		r.errSamples = append(r.errSamples, o.errSamples...)
+	}
+}
+
+// alternate is a load and its name, for alternated.
+type alternate struct {
+	name string
+	fn   op
+}
+
+// alternatedTurns is how many turns each load of alternated gets.
+const alternatedTurns = 8
+
+// alternated runs two loads in turns, for duration each in all: a, b, b,
+// a, a, b, b, a… A change of the machine's speed during the run (a
+// neighbour on shared cores) then falls on both alike, where a baseline
+// measured once, before, compared a fast minute with a slow one. It
+// returns each load's turns merged.
+func alternated(ctx context.Context, duration time.Duration, concurrency int, seed uint64, okStatus func(int) bool, a, b alternate) (ra, rb *result) {
+	turn := duration / alternatedTurns
+	loads := [2]alternate{a, b}
+	var res [2]*result
+	for i, x := range turnOrder(alternatedTurns) {
+		r := runLoad(ctx, loads[x].name, turn, concurrency, seed+uint64(i/2), okStatus, loads[x].fn)
+		if res[x] == nil {
+			res[x] = r
+		} else {
+			res[x].add(r)
+		}
+	}
+	return res[0], res[1]
+}
+
+// turnOrder is the order of alternated's turns, n of each load: 0 1 1 0
+// 0 1 1 0…
+func turnOrder(n int) []int {
+	order := make([]int, 0, 2*n)
+	for i := range n {
+		order = append(order, i%2, 1-i%2)
+	}
+	return order
+}
+
 // newClient is an HTTP client that keeps one connection per worker open.
 // Compression is off on both sides of every comparison, so that the server
 // and the bare baseline send the same bytes.
