@@ -92,18 +92,11 @@ func runLoad(ctx context.Context, name string, duration time.Duration, concurren
 	// Requests in flight at the deadline are let finish: cutting them off
 	// would leave writes the server made but the run never counted.
 	deadline := time.Now().Add(duration)
-	type local struct {
-		hist     histogram
-		byStatus map[int]uint64
-		byKind   map[string]*histogram
-		errs     []string
-		ok       uint64
-	}
-	locals := make([]*local, concurrency)
+	locals := make([]*result, concurrency) // each worker's, merged at the end
 	var wg sync.WaitGroup
 	start := time.Now()
 	for w := 0; w < concurrency; w++ {
-		l := &local{byStatus: map[int]uint64{}, byKind: map[string]*histogram{}}
+		l := &result{byStatus: map[int]uint64{}, byKind: map[string]*histogram{}}
 		locals[w] = l
 		wg.Add(1)
 		go func(w int) {
@@ -128,8 +121,8 @@ func runLoad(ctx context.Context, name string, duration time.Duration, concurren
 				}
 				if okStatus(o.status) {
 					l.ok++
-				} else if o.err != nil && len(l.errs) < 3 {
-					l.errs = append(l.errs, o.err.Error())
+				} else if o.err != nil && len(l.errSamples) < 3 {
+					l.errSamples = append(l.errSamples, o.err.Error())
 				}
 			}
 		}(w)
@@ -137,27 +130,14 @@ func runLoad(ctx context.Context, name string, duration time.Duration, concurren
 	wg.Wait()
 	r := &result{name: name, concurrency: concurrency, elapsed: time.Since(start), byStatus: map[int]uint64{}, byKind: map[string]*histogram{}}
 	for _, l := range locals {
-		r.hist.merge(&l.hist)
-		r.ok += l.ok
-		for k, v := range l.byStatus {
-			r.byStatus[k] += v
-		}
-		for k, h := range l.byKind {
-			if r.byKind[k] == nil {
-				r.byKind[k] = &histogram{}
-			}
-			r.byKind[k].merge(h)
-		}
-		if len(r.errSamples) < 5 {
-			r.errSamples = append(r.errSamples, l.errs...)
-		}
+		r.add(l)
 	}
 	return r
 }
 
 func is2xx(st int) bool { return st >= 200 && st < 300 }
 
-// add merges o, a run of the same load, into r.
+// add merges o, a run of the same load (or a worker's share of one), into r.
 func (r *result) add(o *result) {
 	r.elapsed += o.elapsed
 	r.hist.merge(&o.hist)
