@@ -68,13 +68,15 @@ var phrases = FoldedSynonyms()
 
 // intentPhrases are what buyers say about buying rather than about what
 // they buy: "mua" (buy), "giá rẻ" (cheap), "giá tốt", "giá sỉ"
-// (wholesale). A search leaves them out whatever it finds, as long as
-// other words remain: "dừa giá rẻ" is coconuts, not the coconuts of
-// Rạch Giá. Typed with other marks they are other words (mùa, season;
-// rẽ, a turn).
+// (wholesale); and "đặc sản" (a speciality), which every product of the
+// marketplace is, and few descriptions say: "mật ong đặc sản" is all the
+// honey, "đặc sản Cần Thơ" everything from Cần Thơ. A search leaves them
+// out whatever it finds, as long as other words remain: "dừa giá rẻ" is
+// coconuts, not the coconuts of Rạch Giá. Typed with other marks they
+// are other words (mùa, season; rẽ, a turn).
 var intentPhrases = func() [][]string {
 	// Longest first: "giá rẻ nhất" before "giá rẻ".
-	out := [][]string{{"giá", "rẻ", "nhất"}, {"giá", "tốt", "nhất"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}, {"mua"}}
+	out := [][]string{{"giá", "rẻ", "nhất"}, {"giá", "tốt", "nhất"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}, {"đặc", "sản"}, {"mua"}}
 	for _, p := range out {
 		for j, w := range p {
 			p[j] = Marked(w)

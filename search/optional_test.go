@@ -45,6 +45,10 @@ func TestWithoutIntent(t *testing.T) {
 		"gạo giá rẻ nhất":   "gạo",
 		"gạo giá tốt nhất":  "gạo",
 		"Mua Bưởi Giá Tốt ": "bưởi",
+		"mật ong đặc sản":   "mật ong",
+		"dac san can tho":   "can tho",
+		"đặc sản":           "đặc sản", // all it says
+		"đắc sắn mật ong":   "đắc sắn mật ong",
 	} {
 		if got, _ := WithoutIntent(in); got != want {
 			t.Errorf("WithoutIntent(%q) = %q, want %q", in, got, want)

@@ -265,6 +265,9 @@ func testPlaces(t *testing.T, idx search.Index) {
 	expectDropped(t, idx, "khóm zz yy xx", []string{"zz", "yy", "xx"}, "p02")
 	// The words of buying count for nothing: "giá rẻ" is no place.
 	expectExactly(t, idx, "mua dừa giá rẻ", "p20", "p21", "p22")
+	// Every product here is a speciality, and few say so.
+	expectExactly(t, idx, "mật ong đặc sản", "p07", "p08")
+	expectDropped(t, idx, "mật ong đặc sản", nil, "p07", "p08")
 	expectExactly(t, idx, "gạo st 25", "p14")
 	expectExactly(t, idx, "ST-25", "p14")
 	// The name ranks before the description and the place.
