@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -350,29 +349,6 @@ func compressible(contentType string) bool {
 		return true
 	}
 	return false
-}
-
-// strictQuery refuses a query string that does not parse (a stray "%"),
-// rather than letting the parameters it holds be quietly dropped.
-func strictQuery(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
-			e := market.Errorf(market.Invalid, "Tham số trên địa chỉ không hợp lệ.", "A query parameter is not valid.")
-			for _, pair := range strings.Split(r.URL.RawQuery, "&") {
-				key, value, _ := strings.Cut(pair, "=")
-				_, kerr := url.QueryUnescape(key)
-				_, verr := url.QueryUnescape(value)
-				if kerr != nil || verr != nil {
-					if k, err := url.QueryUnescape(key); err == nil && k != "" {
-						e.WithField(k, "không đọc được giá trị (ký tự % lạc?)", "the value cannot be read (a stray %?)")
-					}
-				}
-			}
-			writeError(w, r, e)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // noRoute answers a request no route serves: 405 with Allow when the path

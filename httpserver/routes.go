@@ -19,7 +19,7 @@ func addRoutes(r *mux.Router, s *Server) {
 	// (hotRoutes); gorilla/mux tries routes in the order they are added, a
 	// regular expression each, so they come first there too.
 	api := r.PathPrefix(apiPrefix).Subrouter()
-	apiMiddleware := []mux.MiddlewareFunc{strictQuery}
+	apiMiddleware := []mux.MiddlewareFunc{s.strictQuery}
 	api.Use(apiMiddleware...)
 	if catalogOn {
 		s.hot.add(api, "/products/{id}", handleProductGet(d.Catalog, pv), apiMiddleware...)

@@ -94,6 +94,7 @@ type Server struct {
 	router  *mux.Router
 	hot     hotRoutes // served before the router; see hotRoutes
 	openapi []byte
+	params  queryParams // the API's query parameters, from openapi
 	metrics *metrics
 	limits  *limits
 	handler http.Handler
@@ -117,7 +118,12 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	params, err := newQueryParams(doc)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
+		params:  params,
 		logger:  logger,
 		cfg:     cfg,
 		deps:    deps,

@@ -288,9 +288,25 @@ func TestSearchAPI(t *testing.T) {
 				}
 			}
 		}
-		// Unknown parameters are ignored.
-		if r := find(t, c, "q=hoa+sung&utm_source=zalo"); !slices.Equal(r.names(), find(t, c, "q=hoa+sung").names()) {
-			t.Errorf("unknown parameter changed the answer: %q", r.names())
+		// What shared links carry is ignored.
+		if r := find(t, c, "q=hoa+sung&utm_source=zalo&zarsrc=30&fbclid=x"); !slices.Equal(r.names(), find(t, c, "q=hoa+sung").names()) {
+			t.Errorf("a shared link's parameters changed the answer: %q", r.names())
+		}
+		// Other unknown parameters are refused, with the one meant: a filter
+		// misspelt would otherwise quietly filter nothing.
+		for lang, want := range map[string]string{"vi": "Không có tham số này; ý bạn là minPriceVnd?", "en": "No such parameter; did you mean minPriceVnd?"} {
+			cl := *c
+			cl.Lang = lang
+			resp := cl.Do("GET", "/api/v1/search?q=hoa+sung&minPrice=20000", nil)
+			var e struct {
+				Error struct {
+					Fields map[string]string `json:"fields"`
+				} `json:"error"`
+			}
+			resp.JSON(t, &e)
+			if resp.Status != 400 || e.Error.Fields["minPrice"] != want {
+				t.Errorf("minPrice for minPriceVnd (%s): %d %s", lang, resp.Status, resp.Body)
+			}
 		}
 	})
 	t.Run("a shop's name finds what it sells", func(t *testing.T) {
