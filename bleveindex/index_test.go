@@ -16,6 +16,7 @@ import (
 	"github.com/ocopmarket/market"
 
 	"github.com/ocopmarket/market/bleveindex"
+	"github.com/ocopmarket/market/catalog"
 	"github.com/ocopmarket/market/search"
 	"github.com/ocopmarket/market/search/searchtest"
 )
@@ -194,6 +195,53 @@ func TestToneMarksKeepTheirWord(t *testing.T) {
 func doc(id, name, description string) search.Document {
 	return search.Document{ID: id, Name: name, Description: description, CategoryID: "che-bien", SellerID: "s-x",
 		RegionID: "can-tho.phong-dien", RegionName: "Phong Điền, Cần Thơ", PriceVND: 12000, Unit: "kg", InStock: true}
+}
+
+// A kind of product that the products themselves rarely say finds its
+// categories' products, after those that say it: "hải sản" is the fish
+// and shrimp, not an oyster mushroom "hái mỗi sáng" (picked each morning);
+// "thủ công" is the baskets, jewellery and brocade, after the jam made by
+// hand.
+func TestKindsOfProduct(t *testing.T) {
+	idx := newIndex(t)
+	ctx := context.Background()
+	in := func(d search.Document, category string) search.Document {
+		d.CategoryID, d.CategoryIDs = category, catalog.CategoryAncestors(category)
+		return d
+	}
+	if err := idx.Upsert(ctx, []search.Document{
+		in(doc("fish", "Cá lóc đồng", "Bắt ruộng, làm sạch."), "thuy-san"),
+		in(doc("shrimp", "Tôm càng xanh", "Nuôi ruộng lúa."), "thuy-san"),
+		in(doc("mushroom", "Nấm bào ngư", "Trồng trên rơm, hái mỗi sáng."), "rau-cu"),
+		in(doc("jam", "Mứt khóm dẻo", "Ít ngọt, làm thủ công."), "duong-banh-keo"),
+		in(doc("basket", "Giỏ lục bình", "Đan tay."), "dan-lat"),
+		in(doc("bracelet", "Vòng tay ngọc trai", "Ngọc trai nuôi."), "thu-cong"),
+		in(doc("scarf", "Khăn thổ cẩm", "Dệt khung cửi."), "tho-cam"),
+		in(doc("dried", "Khô cá tra phồng", "Một nắng."), "kho-mam"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []search.Sort{search.SortRelevance, search.SortPriceAsc} {
+		for _, tt := range []struct {
+			text      string
+			want, not []string
+		}{
+			{"hải sản", []string{"fish", "shrimp"}, []string{"mushroom", "jam", "dried"}},
+			{"hai san", []string{"fish", "shrimp"}, []string{"mushroom"}},
+			{"seafood", []string{"fish", "shrimp"}, []string{"mushroom"}},
+			{"thủy sản", []string{"fish", "shrimp"}, []string{"mushroom"}},
+			{"thủ công", []string{"jam", "basket", "bracelet", "scarf"}, []string{"fish", "mushroom"}},
+			{"handicrafts", []string{"basket", "bracelet", "scarf"}, []string{"jam", "fish"}},
+			// The kind narrows with another word, as any word does.
+			{"hải sản tôm", []string{"shrimp"}, []string{"fish"}},
+		} {
+			expectFinds(t, idx, search.Query{Text: tt.text, Sort: sort, PerPage: search.MaxPerPage}, tt.want, tt.not)
+		}
+	}
+	res, err := idx.Search(ctx, search.Query{Text: "thủ công"})
+	if err != nil || len(res.Hits) == 0 || res.Hits[0].ID != "jam" || len(res.Dropped) != 0 {
+		t.Fatalf("thủ công: the product that says it first, nothing dropped: %+v %v", res, err)
+	}
 }
 
 // A classifier before a word ranks, it does not filter: "trái xoài"

@@ -109,6 +109,10 @@ func withoutOptional(cs []clause) ([]clause, bool) {
 	return rest, len(rest) > 0 && len(rest) < len(cs)
 }
 
+// kindCategories are the categories of the kinds of product buyers name
+// (search.KindCategories), by folded phrase.
+var kindCategories = search.KindCategories()
+
 // synonymMembers holds every member of the synonym table as search.Marked
 // writes it: the words whose synonyms apply when typed with marks.
 var synonymMembers = func() map[string]bool {
@@ -129,8 +133,9 @@ const (
 )
 
 // textQueries returns, for each clause, a query matching it anywhere in
-// the product's own words and place, and with shop in its shop's name
-// and its categories' names too; all of them must match.
+// the product's own words and place, or, for the words of a kind of
+// product, in the categories of that kind; and with shop in its shop's
+// name and its categories' names too. All of them must match.
 //
 // The names of the shop and the categories count only when the words
 // match no product without them (the caller's second walk): a shop's name
@@ -149,6 +154,16 @@ func textQueries(cs []clause, shop bool) []query.Query {
 			// A category's name weighs little: a product named so, or
 			// sold by a shop named so, comes first.
 			q = bleve.NewDisjunctionQuery(q, shopQuery(c, len(cs) > 1), typed(c, fieldCategory, 0.2))
+		}
+		if ids := kindCategories[c.phrase]; len(ids) > 0 {
+			// A kind of product (search.KindCategories): its categories'
+			// products match as a category's name does, after those that
+			// say the words.
+			kind := make([]query.Query, len(ids))
+			for i, id := range ids {
+				kind[i] = term(facetTerm(search.FacetCategory, id), fieldFacet, 0.2)
+			}
+			q = bleve.NewDisjunctionQuery(append(kind, q)...)
 		}
 		out = append(out, q)
 	}

@@ -1,6 +1,9 @@
 package search
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Optional words. A search whose words find nothing is asked again without
 // the words buyers add to what they want: classifiers ("quả bưởi", "con
@@ -92,13 +95,33 @@ var intentPhrases = func() [][]string {
 // mua" is ca, not cam or cát).
 func WithoutIntent(text string) (string, bool) {
 	marked := strings.Fields(Marked(text))
-	var kept []string
-	last := false
+	kept, last, _ := withoutIntent(marked)
+	if len(kept) == 0 || len(kept) == len(marked) {
+		return text, false
+	}
+	return strings.Join(kept, " "), last
+}
+
+// Everything reports whether text asks for every product: it says
+// "đặc sản" (a speciality, which every product here is) and nothing but
+// the words of buying ("mua đặc sản", "đặc sản giá rẻ"). A search for it
+// is a search without words, where it would otherwise find the few
+// products that say so.
+func Everything(text string) bool {
+	marked := strings.Fields(Marked(text))
+	kept, _, speciality := withoutIntent(marked)
+	return len(marked) > 0 && len(kept) == 0 && speciality
+}
+
+// withoutIntent returns the words of marked that are not words of buying,
+// whether the last word was one, and whether "đặc sản" was among them.
+func withoutIntent(marked []string) (kept []string, last, speciality bool) {
 	for i := 0; i < len(marked); {
 		n := 0
 		for _, p := range intentPhrases {
 			if len(p) <= len(marked)-i && saysPhrase(marked[i:i+len(p)], p) {
 				n = len(p)
+				speciality = speciality || slices.Equal(p, specialityPhrase)
 				break
 			}
 		}
@@ -109,11 +132,11 @@ func WithoutIntent(text string) (string, bool) {
 		}
 		i += n
 	}
-	if len(kept) == 0 || len(kept) == len(marked) {
-		return text, false
-	}
-	return strings.Join(kept, " "), last
+	return kept, last, speciality
 }
+
+// specialityPhrase is "đặc sản" as intentPhrases holds it.
+var specialityPhrase = []string{Marked("đặc"), Marked("sản")}
 
 // saysPhrase reports whether words, as Marked writes them, are the
 // phrase p, as Marked writes it: with its marks, or typed without any.

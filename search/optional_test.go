@@ -56,6 +56,32 @@ func TestWithoutIntent(t *testing.T) {
 	}
 }
 
+func TestEverything(t *testing.T) {
+	for in, want := range map[string]bool{
+		"đặc sản":         true,
+		"Đặc Sản":         true,
+		"dac san":         true,
+		"mua đặc sản":     true,
+		"đặc sản giá rẻ":  true,
+		"đặc sản cần thơ": false,
+		"giá rẻ":          false, // no speciality said
+		"mua":             false,
+		"":                false,
+		"đắc sắn":         false,
+		"đặc":             false,
+		"đặc sản đặc sản": true,
+		"mật ong đặc sản": false,
+	} {
+		if got := Everything(in); got != want {
+			t.Errorf("Everything(%q) = %v, want %v", in, got, want)
+		}
+	}
+	q, err := Query{Text: " đặc sản "}.Normalize()
+	if err != nil || q.Text != "" {
+		t.Fatalf("a search for đặc sản is a search for %q (%v)", q.Text, err)
+	}
+}
+
 // Left out at the end, the words of buying leave the word before them
 // whole: it was followed by another.
 func TestWithoutIntentSaysWhenTheLastWordWent(t *testing.T) {

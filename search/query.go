@@ -74,6 +74,8 @@ func (q Query) Normalize() (Query, error) {
 		p.Add("q", "Từ khóa chứa ký tự không hợp lệ.", "The search text contains invalid characters.")
 	} else if utf8.RuneCountInString(q.Text) > MaxTextLength {
 		p.Add("q", "Từ khóa tối đa 200 ký tự.", "The search text is limited to 200 characters.")
+	} else if Everything(q.Text) {
+		q.Text = "" // "đặc sản": every product
 	}
 	checkID(&p, "categoryId", q.CategoryID)
 	checkID(&p, "regionId", q.RegionID)

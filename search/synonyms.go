@@ -19,7 +19,7 @@ import (
 // would clash with a very common word are left out for Meilisearch's sake
 // (lúa = thóc would bring paddy into searches for lụa, silk).
 func SynonymGroups() [][]string {
-	return [][]string{
+	groups := [][]string{
 		{"khóm", "thơm", "dứa", "pineapple"},    // pineapple
 		{"mận", "roi"},                          // wax apple (South mận = North roi)
 		{"bắp", "ngô"},                          // maize
@@ -88,6 +88,11 @@ func SynonymGroups() [][]string {
 		{"kẹo", "candy"},
 		{"khăn rằn", "scarf"},
 	}
+	// The words of a kind of product (kinds) are synonyms too.
+	for _, k := range kinds {
+		groups = append(groups, k.words)
+	}
+	return groups
 }
 
 // FoldedSynonyms returns the synonym table folded, as Meilisearch applies it:

@@ -309,6 +309,14 @@ func TestSearchAPI(t *testing.T) {
 			}
 		}
 	})
+	t.Run("đặc sản is every product", func(t *testing.T) {
+		if r := find(t, c, "q="+url.QueryEscape("đặc sản")); r.Total != 5 {
+			t.Errorf("đặc sản: %d products %q, want all 5", r.Total, r.names())
+		}
+		if r := find(t, c, "q="+url.QueryEscape("khóm đặc sản")); !slices.Equal(sorted(r.names()), []string{"Khóm Cầu Đúc", "Mứt khóm dẻo"}) {
+			t.Errorf("khóm đặc sản: %q", r.names())
+		}
+	})
 	t.Run("a shop's name finds what it sells", func(t *testing.T) {
 		r := find(t, c, "q=htx+hoa+sung")
 		if !slices.Equal(sorted(r.names()), []string{"Bông điên điển", "Hoa súng Lê Sánh"}) {

@@ -268,6 +268,10 @@ func testPlaces(t *testing.T, idx search.Index) {
 	// Every product here is a speciality, and few say so.
 	expectExactly(t, idx, "mật ong đặc sản", "p07", "p08")
 	expectDropped(t, idx, "mật ong đặc sản", nil, "p07", "p08")
+	// Alone, it asks for every product.
+	if all, spec := mustSearch(t, idx, search.Query{}), mustSearch(t, idx, search.Query{Text: "đặc sản"}); spec.Total != all.Total || spec.Total < 10 {
+		t.Errorf("\"đặc sản\" finds %d products, a search without words %d", spec.Total, all.Total)
+	}
 	expectExactly(t, idx, "gạo st 25", "p14")
 	expectExactly(t, idx, "ST-25", "p14")
 	// The name ranks before the description and the place.
