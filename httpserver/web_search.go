@@ -94,11 +94,15 @@ func (s *Server) handleSearchPage() http.Handler {
 			s.webError(w, r, err)
 			return
 		}
-		if q.Text != "" {
-			p.Title = q.Text
+		d := s.searchData(p.Lang, q, res, params)
+		if q.Text == "" && search.Everything(p.Q) {
+			d.Q = p.Q // "đặc sản" lists every product, under the words typed
+		}
+		if d.Q != "" {
+			p.Title = d.Q
 		}
 		p.NoIndex = q.Page > 1 || status != http.StatusOK
-		p.Data = s.searchData(p.Lang, q, res, params)
+		p.Data = d
 		s.render(w, r, status, "search", p)
 	})
 }

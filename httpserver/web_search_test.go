@@ -98,6 +98,10 @@ func TestWebSearchPage(t *testing.T) {
 	_, body = getPage(t, ts, "/search?page=2")
 	mustContain(t, "second page", body, `rel="prev"`, `href="/search"`)
 
+	// "đặc sản" lists everything, under the words typed.
+	_, body = getPage(t, ts, "/search?q=%C4%91%E1%BA%B7c+s%E1%BA%A3n")
+	mustContain(t, "đặc sản", body, "Kết quả cho “đặc sản”", `value="đặc sản"`, `rel="next"`, "Trang 1/")
+
 	// Filters from the no-JS form, as a browser sends them.
 	_, body = getPage(t, ts, "/search?q=thom&sort=price_asc&categoryId=&regionId=&stars=&minPriceVnd=&maxPriceVnd=20000&inStock=true")
 	mustContain(t, "filtered", body, "≤ 20.000 ₫", "Khóm", `<option value="price_asc" selected>`, `name="inStock" value="true" checked`)
