@@ -113,6 +113,12 @@ func withoutOptional(cs []clause) ([]clause, bool) {
 // (search.KindCategories), by folded phrase.
 var kindCategories = search.KindCategories()
 
+// kindBoost weighs a product's category for a kind of product so little
+// that every product saying the words ranks first: a category term is
+// rare in the index, and at 0.2 (a category's name) its rarity outscored
+// a description that says "làm thủ công".
+const kindBoost = 0.01
+
 // synonymMembers holds every member of the synonym table as search.Marked
 // writes it: the words whose synonyms apply when typed with marks.
 var synonymMembers = func() map[string]bool {
@@ -161,7 +167,7 @@ func textQueries(cs []clause, shop bool) []query.Query {
 			// say the words.
 			kind := make([]query.Query, len(ids))
 			for i, id := range ids {
-				kind[i] = term(facetTerm(search.FacetCategory, id), fieldFacet, 0.2)
+				kind[i] = term(facetTerm(search.FacetCategory, id), fieldFacet, kindBoost)
 			}
 			q = bleve.NewDisjunctionQuery(append(kind, q)...)
 		}

@@ -14,6 +14,9 @@ var kinds = []struct {
 }{
 	{[]string{"hải sản", "thủy sản", "seafood"}, []string{"thuy-san"}},
 	{[]string{"thủ công", "handicraft", "handicrafts"}, []string{"thu-cong", "dan-lat", "tho-cam"}},
+	{[]string{"mỹ phẩm", "cosmetics"}, []string{"my-pham-thao-duoc"}},
+	{[]string{"đồ uống", "thức uống", "drinks", "beverages"}, []string{"do-uong"}},
+	{[]string{"nông sản", "farm produce"}, []string{"thuc-pham"}},
 }
 
 // KindCategories returns, for each folded word or phrase of the kinds

@@ -71,15 +71,16 @@ var phrases = FoldedSynonyms()
 
 // intentPhrases are what buyers say about buying rather than about what
 // they buy: "mua" (buy), "giá rẻ" (cheap), "giá tốt", "giá sỉ"
-// (wholesale); and "đặc sản" (a speciality), which every product of the
-// marketplace is, and few descriptions say: "mật ong đặc sản" is all the
-// honey, "đặc sản Cần Thơ" everything from Cần Thơ. A search leaves them
+// (wholesale); and what every product of the marketplace is, and few
+// descriptions say (marketplacePhrases): "đặc sản" (a speciality) and
+// "miền Tây" (the Mekong Delta), so that "mật ong đặc sản" is all the
+// honey and "khô cá miền Tây" all the dried fish. A search leaves them
 // out whatever it finds, as long as other words remain: "dừa giá rẻ" is
 // coconuts, not the coconuts of Rạch Giá. Typed with other marks they
 // are other words (mùa, season; rẽ, a turn).
 var intentPhrases = func() [][]string {
 	// Longest first: "giá rẻ nhất" before "giá rẻ".
-	out := [][]string{{"giá", "rẻ", "nhất"}, {"giá", "tốt", "nhất"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}, {"đặc", "sản"}, {"mua"}}
+	out := [][]string{{"giá", "rẻ", "nhất"}, {"giá", "tốt", "nhất"}, {"giá", "rẻ"}, {"giá", "tốt"}, {"giá", "sỉ"}, {"rẻ", "nhất"}, {"đặc", "sản"}, {"miền", "tây"}, {"mua"}}
 	for _, p := range out {
 		for j, w := range p {
 			p[j] = Marked(w)
@@ -102,26 +103,27 @@ func WithoutIntent(text string) (string, bool) {
 	return strings.Join(kept, " "), last
 }
 
-// Everything reports whether text asks for every product: it says
-// "đặc sản" (a speciality, which every product here is) and nothing but
-// the words of buying ("mua đặc sản", "đặc sản giá rẻ"). A search for it
-// is a search without words, where it would otherwise find the few
-// products that say so.
+// Everything reports whether text asks for every product: it says what
+// every product here is ("đặc sản", "miền Tây") and nothing but that and
+// the words of buying ("mua đặc sản", "đặc sản miền Tây giá rẻ"). A
+// search for it is a search without words, where it would otherwise find
+// the few products that say so, or none.
 func Everything(text string) bool {
 	marked := strings.Fields(Marked(text))
-	kept, _, speciality := withoutIntent(marked)
-	return len(marked) > 0 && len(kept) == 0 && speciality
+	kept, _, marketplace := withoutIntent(marked)
+	return len(marked) > 0 && len(kept) == 0 && marketplace
 }
 
 // withoutIntent returns the words of marked that are not words of buying,
-// whether the last word was one, and whether "đặc sản" was among them.
-func withoutIntent(marked []string) (kept []string, last, speciality bool) {
+// whether the last word was one, and whether one of marketplacePhrases
+// was among them.
+func withoutIntent(marked []string) (kept []string, last, marketplace bool) {
 	for i := 0; i < len(marked); {
 		n := 0
 		for _, p := range intentPhrases {
 			if len(p) <= len(marked)-i && saysPhrase(marked[i:i+len(p)], p) {
 				n = len(p)
-				speciality = speciality || slices.Equal(p, specialityPhrase)
+				marketplace = marketplace || slices.ContainsFunc(marketplacePhrases, func(m []string) bool { return slices.Equal(p, m) })
 				break
 			}
 		}
@@ -132,11 +134,12 @@ func withoutIntent(marked []string) (kept []string, last, speciality bool) {
 		}
 		i += n
 	}
-	return kept, last, speciality
+	return kept, last, marketplace
 }
 
-// specialityPhrase is "đặc sản" as intentPhrases holds it.
-var specialityPhrase = []string{Marked("đặc"), Marked("sản")}
+// marketplacePhrases are the phrases of intentPhrases that say what every
+// product here is, as intentPhrases holds them.
+var marketplacePhrases = [][]string{{Marked("đặc"), Marked("sản")}, {Marked("miền"), Marked("tây")}}
 
 // saysPhrase reports whether words, as Marked writes them, are the
 // phrase p, as Marked writes it: with its marks, or typed without any.

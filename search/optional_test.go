@@ -49,6 +49,9 @@ func TestWithoutIntent(t *testing.T) {
 		"dac san can tho":   "can tho",
 		"đặc sản":           "đặc sản", // all it says
 		"đắc sắn mật ong":   "đắc sắn mật ong",
+		"khô cá miền Tây":   "khô cá",
+		"tour miền tây":     "tour",
+		"miến tây":          "miến tây", // glass noodles
 	} {
 		if got, _ := WithoutIntent(in); got != want {
 			t.Errorf("WithoutIntent(%q) = %q, want %q", in, got, want)
@@ -58,19 +61,23 @@ func TestWithoutIntent(t *testing.T) {
 
 func TestEverything(t *testing.T) {
 	for in, want := range map[string]bool{
-		"đặc sản":         true,
-		"Đặc Sản":         true,
-		"dac san":         true,
-		"mua đặc sản":     true,
-		"đặc sản giá rẻ":  true,
-		"đặc sản cần thơ": false,
-		"giá rẻ":          false, // no speciality said
-		"mua":             false,
-		"":                false,
-		"đắc sắn":         false,
-		"đặc":             false,
-		"đặc sản đặc sản": true,
-		"mật ong đặc sản": false,
+		"đặc sản":          true,
+		"Đặc Sản":          true,
+		"dac san":          true,
+		"mua đặc sản":      true,
+		"đặc sản giá rẻ":   true,
+		"đặc sản cần thơ":  false,
+		"giá rẻ":           false, // no speciality said
+		"mua":              false,
+		"":                 false,
+		"đắc sắn":          false,
+		"đặc":              false,
+		"đặc sản đặc sản":  true,
+		"mật ong đặc sản":  false,
+		"miền tây":         true,
+		"đặc sản miền Tây": true,
+		"mien tay":         true,
+		"tour miền tây":    false,
 	} {
 		if got := Everything(in); got != want {
 			t.Errorf("Everything(%q) = %v, want %v", in, got, want)
