@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Optional words. A search whose words find nothing is asked again without
@@ -109,6 +110,9 @@ func WithoutIntent(text string) (string, bool) {
 // search for it is a search without words, where it would otherwise find
 // the few products that say so, or none.
 func Everything(text string) bool {
+	if !mayBeEverything(text) {
+		return false
+	}
 	marked := strings.Fields(Marked(text))
 	kept, _, marketplace := withoutIntent(marked)
 	return len(marked) > 0 && len(kept) == 0 && marketplace
@@ -135,6 +139,32 @@ func withoutIntent(marked []string) (kept []string, last, marketplace bool) {
 		i += n
 	}
 	return kept, last, marketplace
+}
+
+// mayBeEverything rules out, cheaply, most texts Everything would find
+// other words in: every search is normalized several times on its way,
+// and the whole check costs some 10 µs. The words of intentPhrases all
+// begin with one of the letters below, and the text must say "đặc sản" or
+// "miền tây" folded.
+func mayBeEverything(text string) bool {
+	start := true
+	for _, r := range text {
+		switch {
+		case r == ' ' || r == '\t' || r == '\n':
+			start = true
+			continue
+		case !start:
+			continue
+		}
+		start = false
+		switch unicode.ToLower(r) {
+		case 'g', 'r', 'n', 't', 's', 'd', 'đ', 'm':
+		default:
+			return false
+		}
+	}
+	f := Fold(text)
+	return strings.Contains(f, "dac san") || strings.Contains(f, "mien tay")
 }
 
 // marketplacePhrases are the phrases of intentPhrases that say what every

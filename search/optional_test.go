@@ -114,3 +114,16 @@ func TestWithoutLeadingClassifier(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEverything: every search is normalized several times on its
+// way, so a text that asks for something in particular is ruled out
+// without folding it, or with one fold.
+func BenchmarkEverything(b *testing.B) {
+	for _, q := range []string{"khom cau duc", "gạo thơm", "đặc sản miền tây"} {
+		b.Run(q, func(b *testing.B) {
+			for range b.N {
+				Everything(q)
+			}
+		})
+	}
+}
