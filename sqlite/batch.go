@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"modernc.org/libc"
@@ -129,9 +130,17 @@ func (db *DB) onWriteConn(w *batchWriter, fn func() error) error {
 	})
 }
 
-// runBatch runs a batch in one transaction, each request in its own
-// savepoint, and records each request's outcome in results. It leaves the
-// connection outside any transaction.
+// runBatch runs a batch in one transaction and records each request's
+// outcome in results. It leaves the connection outside any transaction.
+//
+// The requests first run one after another without savepoints. Most that
+// fail (a key reused, stock short, a request the checkout refuses) fail
+// before they write, and leave nothing to undo. A savepoint a request
+// cost its share of the sub-journal, where SQLite copies each page a
+// savepoint changes first, and the allocations it takes: a tenth of a
+// checkout's CPU. A request that fails after writing cannot be undone
+// alone without one, so the batch is then rolled back and run again with
+// a savepoint each, in which a failure rolls back only its own writes.
 func runBatch(w *batchWriter, batch []*batchReq, results []error) {
 	bg := context.Background()
 	defer func() {
@@ -139,6 +148,20 @@ func runBatch(w *batchWriter, batch []*batchReq, results []error) {
 			_, _ = w.exec(bg, "ROLLBACK")
 		}
 	}()
+	if runRequests(w, batch, results, false) {
+		return
+	}
+	_, _ = w.exec(bg, "ROLLBACK")
+	clear(results)
+	runRequests(w, batch, results, true)
+}
+
+// runRequests runs the batch's requests in one transaction, with a
+// savepoint each or none, and commits those that succeeded. Without
+// savepoints it stops and reports false, the transaction still open, at
+// the first request that failed after writing.
+func runRequests(w *batchWriter, batch []*batchReq, results []error, savepoints bool) bool {
+	bg := context.Background()
 	fail := func(err error) {
 		for i := range results {
 			if results[i] == nil {
@@ -148,7 +171,7 @@ func runBatch(w *batchWriter, batch []*batchReq, results []error) {
 	}
 	if _, err := w.exec(bg, "BEGIN IMMEDIATE"); err != nil {
 		fail(fmt.Errorf("sqlite: begin: %w", err))
-		return
+		return true
 	}
 	ok := 0
 	counters := counterSum{}
@@ -157,52 +180,84 @@ func runBatch(w *batchWriter, batch []*batchReq, results []error) {
 			results[i] = err // the caller gave up before its turn: nothing was written
 			continue
 		}
-		if _, err := w.exec(bg, "SAVEPOINT checkout"); err != nil {
-			results[i] = err
-			continue
-		}
 		w.held = w.held[:0]
-		end := "RELEASE checkout"
-		if err := runGuarded(r, w); err != nil {
-			results[i] = err
-			end = "ROLLBACK TO checkout"
-		}
-		if _, err := w.exec(bg, end); err != nil {
-			// The transaction itself is gone: nothing of this batch stands.
-			_, _ = w.exec(bg, "ROLLBACK")
-			for j := range results {
-				if results[j] == nil {
-					results[j] = fmt.Errorf("sqlite: batch aborted: %w", err)
+		if savepoints {
+			if err := runSaved(w, r); err != nil {
+				var gone errBatchGone
+				if errors.As(err, &gone) {
+					// The transaction itself is gone: nothing of this batch stands.
+					_, _ = w.exec(bg, "ROLLBACK")
+					results[i] = err
+					fail(fmt.Errorf("sqlite: batch aborted: %w", gone.err))
+					return true
 				}
+				results[i] = err
+				continue
 			}
-			return
+		} else {
+			before := lib.Xsqlite3_total_changes64(w.tls, w.db)
+			if err := runGuarded(r, w); err != nil {
+				if lib.Xsqlite3_get_autocommit(w.tls, w.db) != 0 {
+					// An error that ends the transaction (a full disk):
+					// nothing of this batch stands.
+					results[i] = err
+					fail(fmt.Errorf("sqlite: batch aborted: %w", err))
+					return true
+				}
+				if lib.Xsqlite3_total_changes64(w.tls, w.db) != before {
+					return false // written, then failed: only a savepoint undoes it alone
+				}
+				results[i] = err
+				continue
+			}
 		}
-		if results[i] == nil {
-			ok++
-			for _, d := range w.held {
-				counters.add(d)
-			}
-		} else if end == "ROLLBACK TO checkout" {
-			// Rolled back to the savepoint, which stays open: release it.
-			if _, err := w.exec(bg, "RELEASE checkout"); err != nil {
-				_, _ = w.exec(bg, "ROLLBACK")
-				fail(fmt.Errorf("sqlite: batch aborted: %w", err))
-				return
-			}
+		ok++
+		for _, d := range w.held {
+			counters.add(d)
 		}
 	}
 	if ok == 0 {
 		_, _ = w.exec(bg, "ROLLBACK")
-		return
+		return true
 	}
 	if err := addCounters(bg, w.rawConn, counters.rows()); err != nil {
 		_, _ = w.exec(bg, "ROLLBACK")
 		fail(fmt.Errorf("sqlite: uptake rollups: %w", err))
-		return
+		return true
 	}
 	if _, err := w.exec(bg, "COMMIT"); err != nil {
 		fail(fmt.Errorf("sqlite: commit: %w", err))
 	}
+	return true
+}
+
+// errBatchGone is runSaved's error when the batch's transaction is gone.
+type errBatchGone struct{ err error }
+
+func (e errBatchGone) Error() string { return e.err.Error() }
+
+// runSaved runs one request in a savepoint: released when it succeeds,
+// rolled back to when it fails, so that only its own writes are undone.
+func runSaved(w *batchWriter, r *batchReq) error {
+	bg := context.Background()
+	if _, err := w.exec(bg, "SAVEPOINT checkout"); err != nil {
+		return err // nothing was written
+	}
+	failed := runGuarded(r, w)
+	if failed == nil {
+		if _, err := w.exec(bg, "RELEASE checkout"); err != nil {
+			return errBatchGone{err}
+		}
+		return nil
+	}
+	// Rolled back to, the savepoint stays open: release it too.
+	if _, err := w.exec(bg, "ROLLBACK TO checkout"); err != nil {
+		return errBatchGone{err}
+	}
+	if _, err := w.exec(bg, "RELEASE checkout"); err != nil {
+		return errBatchGone{err}
+	}
+	return failed
 }
 
 // runGuarded runs one request's fn, turning a panic into that request's
