@@ -300,21 +300,22 @@ func TestCloseAfterBatchesReleasesTheDatabase(t *testing.T) {
 	}
 }
 
-// TestOneBatchOfManyOnOneStatement queues transactions while the committer
-// is busy, so that they all run in the next batch: one BEGIN and one
-// COMMIT for all of them, one compiled statement for all their inserts,
-// and the failing ones rolled back alone.
-func TestOneBatchOfManyOnOneStatement(t *testing.T) {
+// oneBatch opens a store with table t (made by create), and runs n
+// transactions (fn(i) the i-th) in one batch: queued while the committer
+// is busy with another. It returns their results and the committer's
+// statement counts over the whole, which the store's own statements
+// (the busy batch's, and CommitterStatements') add three batches to.
+func oneBatch(t *testing.T, create string, n int, fn func(i int) func(ctx context.Context, tx txWriter) error) (*DB, []error, map[string]StmtStats) {
+	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	ctx := context.Background()
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE t (k INTEGER PRIMARY KEY)`); err != nil {
+	if _, err := db.write.ExecContext(ctx, create); err != nil {
 		t.Fatal(err)
 	}
-	const insert = `INSERT INTO t (k) VALUES (?)`
 	before, err := CommitterStatements(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -329,21 +330,9 @@ func TestOneBatchOfManyOnOneStatement(t *testing.T) {
 		})
 	}()
 	<-started
-	const n = 40
-	errFail := errors.New("fails after its insert")
 	results := make(chan error, n)
 	for i := range n {
-		go func() {
-			results <- db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
-				if _, err := tx.exec(ctx, insert, i); err != nil {
-					return err
-				}
-				if i%4 == 0 {
-					return errFail
-				}
-				return nil
-			})
-		}()
+		go func() { results <- db.batchTx(ctx, fn(i)) }()
 	}
 	for len(db.batches) < n {
 		runtime.Gosched()
@@ -352,15 +341,49 @@ func TestOneBatchOfManyOnOneStatement(t *testing.T) {
 	if err := <-blocker; err != nil {
 		t.Fatal(err)
 	}
+	errs := make([]error, n)
+	for i := range n {
+		errs[i] = <-results
+	}
+	after, err := CommitterStatements(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, st := range after {
+		st.Runs -= before[q].Runs
+		st.Recompiles -= before[q].Recompiles
+		after[q] = st
+	}
+	return db, errs, after
+}
+
+// TestOneBatchOfManyOnOneStatement queues transactions while the committer
+// is busy, so that they all run in the next batch: one compiled statement
+// for all their inserts, and the failing ones rolled back alone.
+func TestOneBatchOfManyOnOneStatement(t *testing.T) {
+	const insert, n = `INSERT INTO t (k) VALUES (?)`, 40
+	errFail := errors.New("fails after its insert")
+	db, errs, stats := oneBatch(t, `CREATE TABLE t (k INTEGER PRIMARY KEY)`, n, func(i int) func(ctx context.Context, tx txWriter) error {
+		return func(ctx context.Context, tx txWriter) error {
+			if _, err := tx.exec(ctx, insert, i); err != nil {
+				return err
+			}
+			if i%4 == 0 {
+				return errFail
+			}
+			return nil
+		}
+	})
 	failed := 0
-	for range n {
-		switch err := <-results; {
+	for _, err := range errs {
+		switch {
 		case errors.Is(err, errFail):
 			failed++
 		case err != nil:
 			t.Fatal(err)
 		}
 	}
+	ctx := context.Background()
 	var rows int
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE k % 4 != 0`).Scan(&rows); err != nil || rows != n-n/4 || failed != n/4 {
 		t.Fatalf("%d rows stored, %d failed (%v); want %d and %d", rows, failed, err, n-n/4, n/4)
@@ -368,20 +391,15 @@ func TestOneBatchOfManyOnOneStatement(t *testing.T) {
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&rows); err != nil || rows != n-n/4 {
 		t.Fatalf("%d rows in all (%v): a failed transaction's insert stayed", rows, err)
 	}
-	after, err := CommitterStatements(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The blocker's batch; the queued batch, run without savepoints until
-	// the first transaction that failed after its insert, then again with
-	// them; and CommitterStatements' own.
-	if b := after["BEGIN IMMEDIATE"].Runs - before["BEGIN IMMEDIATE"].Runs; b != 4 {
+	// The queued batch ran without savepoints until the first transaction
+	// that failed after its insert, then again with them.
+	if b := stats["BEGIN IMMEDIATE"].Runs; b != 3+1 {
 		t.Errorf("%d batches, want 4: the queued transactions did not share one", b)
 	}
-	if s := after["SAVEPOINT checkout"].Runs - before["SAVEPOINT checkout"].Runs; s != n {
+	if s := stats["SAVEPOINT checkout"].Runs; s != n {
 		t.Errorf("%d savepoints for the %d transactions run again", s, n)
 	}
-	if got := after[insert]; got.Runs <= n || got.Runs > 2*n || got.Recompiles != 0 {
+	if got := stats[insert]; got.Runs <= n || got.Runs > 2*n || got.Recompiles != 0 {
 		t.Errorf("insert: %+v, want %d to %d runs of one compiled statement", got, n+1, 2*n)
 	}
 }
@@ -390,73 +408,36 @@ func TestOneBatchOfManyOnOneStatement(t *testing.T) {
 // they write (a key reused, stock short) share a batch with the others
 // without a savepoint each, and the others commit.
 func TestFailuresBeforeWritingNeedNoSavepoint(t *testing.T) {
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "ocop.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE t (k INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0))`); err != nil {
-		t.Fatal(err)
-	}
-	before, err := CommitterStatements(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	started, release := make(chan struct{}), make(chan struct{})
-	blocker := make(chan error, 1)
-	go func() {
-		blocker <- db.batchTx(ctx, func(context.Context, txWriter) error {
-			close(started)
-			<-release
-			return nil
-		})
-	}()
-	<-started
 	const n = 40
 	errRefused := errors.New("refused before writing")
-	results := make(chan error, n)
-	for i := range n {
-		go func() {
-			results <- db.batchTx(ctx, func(ctx context.Context, tx txWriter) error {
-				switch i % 4 {
-				case 0:
-					return errRefused
-				case 1:
-					// A statement that fails changes nothing either.
-					_, err := tx.exec(ctx, `INSERT INTO t (k, n) VALUES (?, -1)`, i)
-					return err
-				}
-				_, err := tx.exec(ctx, `INSERT INTO t (k, n) VALUES (?, 1)`, i)
+	db, errs, stats := oneBatch(t, `CREATE TABLE t (k INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n >= 0))`, n, func(i int) func(ctx context.Context, tx txWriter) error {
+		return func(ctx context.Context, tx txWriter) error {
+			switch i % 4 {
+			case 0:
+				return errRefused
+			case 1:
+				// A statement that fails changes nothing either.
+				_, err := tx.exec(ctx, `INSERT INTO t (k, n) VALUES (?, -1)`, i)
 				return err
-			})
-		}()
-	}
-	for len(db.batches) < n {
-		runtime.Gosched()
-	}
-	close(release)
-	if err := <-blocker; err != nil {
-		t.Fatal(err)
-	}
+			}
+			_, err := tx.exec(ctx, `INSERT INTO t (k, n) VALUES (?, 1)`, i)
+			return err
+		}
+	})
 	failed := 0
-	for range n {
-		if err := <-results; err != nil {
+	for _, err := range errs {
+		if err != nil {
 			failed++
 		}
 	}
 	var rows int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&rows); err != nil || rows != n/2 || failed != n/2 {
+	if err := db.read.QueryRowContext(context.Background(), `SELECT count(*) FROM t`).Scan(&rows); err != nil || rows != n/2 || failed != n/2 {
 		t.Fatalf("%d rows stored, %d failed (%v); want %d and %d", rows, failed, err, n/2, n/2)
 	}
-	after, err := CommitterStatements(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := after["BEGIN IMMEDIATE"].Runs - before["BEGIN IMMEDIATE"].Runs; b != 3 {
+	if b := stats["BEGIN IMMEDIATE"].Runs; b != 3 {
 		t.Errorf("%d batches, want 3: the blocker's, the queued transactions', CommitterStatements'", b)
 	}
-	if s := after["SAVEPOINT checkout"].Runs - before["SAVEPOINT checkout"].Runs; s != 0 {
+	if s := stats["SAVEPOINT checkout"].Runs; s != 0 {
 		t.Errorf("%d savepoints for transactions that failed before writing", s)
 	}
 }
