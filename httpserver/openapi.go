@@ -23,46 +23,66 @@ var openapiFiles embed.FS
 
 var openapiOnce = sync.OnceValues(buildOpenAPI)
 
-// OpenAPIDocument returns the merged, validated OpenAPI 3 document as JSON.
-func OpenAPIDocument() ([]byte, error) { return openapiOnce() }
+// openapiBuilt is the document as JSON, and the query parameters of its
+// operations (queryParams), read from it once per process.
+type openapiBuilt struct {
+	json   []byte
+	params queryParams
+}
 
-func buildOpenAPI() ([]byte, error) {
+// OpenAPIDocument returns the merged, validated OpenAPI 3 document as JSON.
+func OpenAPIDocument() ([]byte, error) {
+	b, err := openapiOnce()
+	return b.json, err
+}
+
+// apiQueryParams returns the query parameters of the document's operations.
+func apiQueryParams() (queryParams, error) {
+	b, err := openapiOnce()
+	return b.params, err
+}
+
+func buildOpenAPI() (openapiBuilt, error) {
 	names, err := fs.Glob(openapiFiles, "openapi/*.yaml")
 	if err != nil {
-		return nil, err
+		return openapiBuilt{}, err
 	}
 	sort.Strings(names)
 	merged := map[string]any{}
 	for _, name := range names {
 		raw, err := fs.ReadFile(openapiFiles, name)
 		if err != nil {
-			return nil, err
+			return openapiBuilt{}, err
 		}
 		js, err := yaml.YAMLToJSON(raw)
 		if err != nil {
-			return nil, fmt.Errorf("openapi: %s: %w", name, err)
+			return openapiBuilt{}, fmt.Errorf("openapi: %s: %w", name, err)
 		}
 		var part map[string]any
 		if err := json.Unmarshal(js, &part); err != nil {
-			return nil, fmt.Errorf("openapi: %s: %w", name, err)
+			return openapiBuilt{}, fmt.Errorf("openapi: %s: %w", name, err)
 		}
 		if err := mergeInto(merged, part, name); err != nil {
-			return nil, err
+			return openapiBuilt{}, err
 		}
 	}
 	js, err := json.Marshal(merged)
 	if err != nil {
-		return nil, err
+		return openapiBuilt{}, err
 	}
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(js)
 	if err != nil {
-		return nil, fmt.Errorf("openapi: load: %w", err)
+		return openapiBuilt{}, fmt.Errorf("openapi: load: %w", err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("openapi: invalid document: %w", err)
+		return openapiBuilt{}, fmt.Errorf("openapi: invalid document: %w", err)
 	}
-	return doc.MarshalJSON()
+	js, err = doc.MarshalJSON()
+	if err != nil {
+		return openapiBuilt{}, err
+	}
+	return openapiBuilt{json: js, params: newQueryParams(doc)}, nil
 }
 
 // mergeInto merges src into dst. Objects merge key by key; any other value

@@ -21,12 +21,8 @@ import (
 type queryParams map[string][]string
 
 // newQueryParams reads the operations' query parameters from the
-// document, as JSON.
-func newQueryParams(doc []byte) (queryParams, error) {
-	d, err := openapi3.NewLoader().LoadFromData(doc)
-	if err != nil {
-		return nil, err
-	}
+// document.
+func newQueryParams(d *openapi3.T) queryParams {
 	out := queryParams{}
 	for path, item := range d.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -40,7 +36,7 @@ func newQueryParams(doc []byte) (queryParams, error) {
 			out[method+" "+path] = names
 		}
 	}
-	return out, nil
+	return out
 }
 
 // linkDecoration reports whether a parameter is one that sites and apps

@@ -118,7 +118,7 @@ func New(logger *slog.Logger, cfg Config, deps Deps) (*Server, error) {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	params, err := newQueryParams(doc)
+	params, err := apiQueryParams()
 	if err != nil {
 		return nil, err
 	}

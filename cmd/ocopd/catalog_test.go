@@ -11,11 +11,13 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopmarket/market/httpserver/apitest"
 )
@@ -497,6 +499,27 @@ func TestPageCacheMetrics(t *testing.T) {
 	if n, bytes := metric("ocop_page_cache_products"), metric("ocop_page_cache_bytes"); n < 1 || bytes < 1<<20 {
 		t.Errorf("the cache holds %v products in %v bytes", n, bytes)
 	}
+
+	// Started again on the same data, the server fills its cache by
+	// itself: the product's first visitor is served from memory.
+	if err := m.srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	env := maps.Clone(m.srv.env)
+	delete(env, "OCOP_ADDR") // a port of its own
+	again := startServer(t, env)
+	m.c = apitest.New(t, again.URL)
+	deadline := time.Now().Add(time.Minute)
+	for metric("ocop_page_cache_products") < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("a restarted server did not fill its page cache")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	expect(t, "product page after a restart", m.c.Do("GET", "/api/v1/products/"+p.ID, nil), 200)
+	if hits, misses := metric("ocop_page_cache_hits_total"), metric("ocop_page_cache_misses_total"); hits != 1 || misses != 0 {
+		t.Errorf("the first page after a restart: %v from memory, %v from the file", hits, misses)
+	}
 }
 
 // TestProductPageAndSearchPaths: the product page and search, served
@@ -515,6 +538,18 @@ func TestProductPageAndSearchPaths(t *testing.T) {
 		if !strings.Contains(metrics, `ocop_http_requests_total{method="GET",route="`+route+`",status="200"} 1`) {
 			t.Errorf("/metrics does not count one request of %s", route)
 		}
+	}
+
+	// Answers carry the security headers; the referrer policy, which only
+	// a page's links use, goes on pages.
+	api, page := m.c.Do("GET", "/api/v1/products/"+p.ID, nil), m.c.Do("GET", "/", nil)
+	for _, r := range []*apitest.Response{api, page} {
+		if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("X-Frame-Options") != "DENY" || r.Header.Get("X-Request-Id") == "" {
+			t.Errorf("security headers: %v", r.Header)
+		}
+	}
+	if api.Header.Get("Referrer-Policy") != "" || page.Header.Get("Referrer-Policy") != "strict-origin-when-cross-origin" {
+		t.Errorf("referrer policy: API %q, page %q", api.Header.Get("Referrer-Policy"), page.Header.Get("Referrer-Policy"))
 	}
 
 	resp := m.c.Do("GET", "/api/v1/products/"+p.ID+"?lang=%zz", nil)
